@@ -1,0 +1,27 @@
+"""`modellake` command line: thin commands that call the engine; errors mapped once to messages and exit codes.
+
+Exit codes: 0 ok; 1 validation or policy failure; 2 usage or tool error.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from api.cli._errors import LakeGroup
+
+# Each module exposes COMMANDS, a list of click commands; adding a command group is one line here.
+COMMAND_MODULES = [
+    "api.cli.cards",
+]
+
+
+@click.group(cls=LakeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="modellake")
+def main() -> None:
+    """Model Lake: govern ML models with model cards, facts from the weights, policies and search."""
+
+
+for _module in COMMAND_MODULES:
+    for _command in importlib.import_module(_module).COMMANDS:
+        main.add_command(_command)

@@ -1,0 +1,114 @@
+"""Card commands: init, validate, submit, list, show."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from api.cli._errors import EXIT_FAILED
+from api.cli._output import console, error_console, json_option, print_json
+from engine.cards import load_card
+from engine.errors import CardInvalid
+
+
+@click.command()
+def init() -> None:
+    """Create the lake: start the database (embedded unless DATABASE_URL is set) and apply migrations."""
+    from engine.config import load_settings
+    from engine.store.database import open_lake
+
+    settings = load_settings()
+    lake = open_lake(settings)
+    where = settings.database_url and "DATABASE_URL" or f"embedded Postgres in {settings.pgdata}"
+    console.print(f"lake ready ({where})")
+    lake.dispose()
+
+
+@click.command()
+@click.argument("cards", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def validate(cards: tuple[Path, ...], as_json: bool) -> None:
+    """Validate model cards against their schema; print every problem. Exit 0 valid, 1 invalid."""
+    results = []
+    for path in cards:
+        try:
+            card = load_card(path)
+            results.append({"file": str(path), "valid": True, "ref": card.ref, "problems": []})
+        except CardInvalid as error:
+            results.append({"file": str(path), "valid": False, "ref": None, "problems": [p.to_dict() | {"text": str(p)} for p in error.problems]})
+    if as_json:
+        print_json(results)
+    else:
+        for result in results:
+            if result["valid"]:
+                console.print(f"[green]ok[/] {result['file']} ({result['ref']})")
+            for problem in result["problems"]:
+                error_console.print(problem["text"], markup=False)
+    sys.exit(0 if all(r["valid"] for r in results) else EXIT_FAILED)
+
+
+@click.command()
+@click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
+@json_option
+def submit(card_path: Path, weights: Path | None, as_json: bool) -> None:
+    """Validate a card, read facts from its weights, and store it as a new version."""
+    from engine.store.database import open_lake
+    from engine.submission import gather_evidence
+    from engine.submission import submit as submit_card
+
+    card = load_card(card_path)
+    evidence = gather_evidence(card, weights)
+    lake = open_lake()
+    try:
+        result = submit_card(lake, card, evidence)
+    finally:
+        lake.dispose()
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        outcome = "created" if result.created else "unchanged (identical content already stored)"
+        console.print(f"{outcome}: {result.ref} [{result.status}]", markup=False)
+
+
+@click.command(name="list")
+@json_option
+def list_models(as_json: bool) -> None:
+    """List the models in the lake (latest version of each)."""
+    from engine.catalog import catalog_rows
+
+    rows = catalog_rows()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("name", "latest", "versions", "status", "task", "license", "owner")
+    for row in rows:
+        table.add_row(row["name"], row["version"], str(row["versions"]), row["status"], row["task"] or "", row["license"] or "", row["owner"] or "")
+    console.print(table)
+
+
+@click.command()
+@click.argument("ref", metavar="NAME[@VERSION]")
+@json_option
+def show(ref: str, as_json: bool) -> None:
+    """Show one version: its card, status and facts."""
+    from engine.catalog import version_detail
+
+    detail = version_detail(ref)
+    if as_json:
+        print_json(detail)
+        return
+    console.print(f"[bold]{detail['name']}@{detail['version']}[/]  status: {detail['status']}  versions: {', '.join(detail['versions'])}")
+    console.print(detail["card_text"], markup=False, highlight=False)
+    if detail["facts"]:
+        table = Table("fact", "value", "source", title="facts from the weights")
+        sources = detail["facts"].get("sources", {})
+        for key, value in detail["facts"].items():
+            if key not in ("sources", "files", "security", "metadata", "dtype_counts") and value is not None:
+                table.add_row(key, str(value), sources.get(key, ""))
+        console.print(table)
+
+
+COMMANDS = [init, validate, submit, list_models, show]

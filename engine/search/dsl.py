@@ -1,0 +1,270 @@
+"""The search query DSL: ONE table of fields and ONE of operators.
+
+From these two tables come the validation errors, the JSON Schema (which also constrains the chat LLM's
+grammar, with enums of values that exist in the lake), the human description of a query and, in
+engine/search/compile.py, the parameterised SQL. Nothing here builds SQL or trusts user text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import UsageError
+
+TEXT, NUMBER, DATE, TEXT_LIST = "text", "number", "date", "text_list"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    label: str  # how a person says it: "license", "parameters"
+    adjective: bool = False  # reads before "models": "approved models", "legal models"
+
+
+@dataclass(frozen=True)
+class Operator:
+    name: str
+    words: str  # human reading: "license = mit", "parameters < 100M"
+    kinds: frozenset[str]
+    takes_list: bool = False
+
+
+FIELDS: dict[str, Field] = {f.name: f for f in [
+    Field("status", TEXT, "status", adjective=True),
+    Field("license", TEXT, "license"),
+    Field("task", TEXT, "task", adjective=True),
+    Field("domain", TEXT, "domain", adjective=True),
+    Field("language", TEXT_LIST, "language"),
+    Field("architecture", TEXT, "architecture"),
+    Field("parameters", NUMBER, "parameters"),
+    Field("context_length", NUMBER, "context length"),
+    Field("quantization", TEXT, "quantization"),
+    Field("dtype", TEXT, "dtype"),
+    Field("base_model", TEXT_LIST, "derived from"),
+    Field("relation", TEXT, "relation to its base"),
+    Field("dataset", TEXT_LIST, "trained on"),
+    Field("owner", TEXT_LIST, "owner"),
+    Field("risk_tier", TEXT, "risk tier"),
+    Field("created", DATE, "created"),
+]}
+METRIC_PREFIX = "metric:"
+METRIC_NAME = re.compile(r"^[a-z0-9_@.-]{1,64}$")
+
+_ORDERED = frozenset({NUMBER, DATE})
+OPERATORS: dict[str, Operator] = {o.name: o for o in [
+    Operator("eq", "=", frozenset({TEXT, NUMBER, DATE, TEXT_LIST})),
+    Operator("ne", "≠", frozenset({TEXT, NUMBER, DATE, TEXT_LIST})),
+    Operator("gt", ">", _ORDERED),
+    Operator("gte", "≥", _ORDERED),
+    Operator("lt", "<", _ORDERED),
+    Operator("lte", "≤", _ORDERED),
+    Operator("in", "in", frozenset({TEXT, NUMBER, TEXT_LIST}), takes_list=True),
+    Operator("contains", "contains", frozenset({TEXT, TEXT_LIST})),
+]}
+
+SORTS = ("relevance", "name", "-created", "created", "-parameters", "parameters")
+LINEAGE_KEYS = ("descendant_of", "ancestor_of")
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: str
+    value: Any
+
+    @property
+    def spec(self) -> Field:
+        return field_spec(self.field)
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "op": self.op, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+    filters: tuple[Filter, ...] = ()
+    lineage: dict | None = None  # {"descendant_of"|"ancestor_of": model id, "relation": optional}
+    similar_to: str | None = None
+    sort: str = "relevance"
+    limit: int = 20
+    offset: int = 0
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict:
+        document: dict = {"text": self.text, "filters": [f.to_dict() for f in self.filters]}
+        if self.lineage:
+            document["lineage"] = dict(self.lineage)
+        if self.similar_to:
+            document["similar_to"] = self.similar_to
+        return document | {"sort": self.sort, "limit": self.limit, "offset": self.offset}
+
+
+def field_spec(name: str) -> Field:
+    """The Field for a canonical name, including `metric:<name>` fields."""
+    if name in FIELDS:
+        return FIELDS[name]
+    if name.startswith(METRIC_PREFIX) and METRIC_NAME.match(name[len(METRIC_PREFIX):]):
+        return Field(name, NUMBER, name[len(METRIC_PREFIX):])
+    raise UsageError(f"unknown field {name!r}; valid fields: {', '.join(FIELDS)}, metric:<name>")
+
+
+def parse_filter(document: Any) -> Filter:
+    """{field, op, value} -> Filter, with an error naming what is wrong and what is valid."""
+    if not isinstance(document, dict) or set(document) != {"field", "op", "value"}:
+        raise UsageError(f"a filter is {{field, op, value}}, got {document!r}")
+    spec = field_spec(document["field"])
+    op = OPERATORS.get(document["op"])
+    if op is None:
+        raise UsageError(f"unknown operator {document['op']!r}; valid operators: {', '.join(OPERATORS)}")
+    if spec.kind not in op.kinds:
+        valid = [name for name, o in OPERATORS.items() if spec.kind in o.kinds]
+        raise UsageError(f"operator {op.name!r} does not apply to {spec.name!r}; use one of: {', '.join(valid)}")
+    return Filter(spec.name, op.name, _coerce(spec, op, document["value"]))
+
+
+def _coerce(spec: Field, op: Operator, value: Any) -> Any:
+    if op.takes_list:
+        if not isinstance(value, list) or not value:
+            raise UsageError(f"operator 'in' needs a non-empty list value for {spec.name!r}")
+        return [_coerce_one(spec, item) for item in value]
+    return _coerce_one(spec, value)
+
+
+def _coerce_one(spec: Field, value: Any) -> Any:
+    if spec.kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"{spec.name!r} needs a number, got {value!r}")
+        return value
+    if spec.kind == DATE:
+        if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            raise UsageError(f"{spec.name!r} needs a date YYYY-MM-DD, got {value!r}")
+        return value
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
+        raise UsageError(f"{spec.name!r} needs a text value, got {value!r}")
+    return str(value).strip().lower()
+
+
+def parse_query(document: Any) -> Query:
+    """Validate a DSL document (as sent by a script, the API or the chat LLM) into a Query."""
+    if not isinstance(document, dict):
+        raise UsageError("a query is a JSON object")
+    unknown = set(document) - {"text", "filters", "lineage", "similar_to", "sort", "limit", "offset"}
+    if unknown:
+        raise UsageError(f"unknown query keys: {', '.join(sorted(unknown))}; valid: text, filters, lineage, similar_to, sort, limit, offset")
+    text = document.get("text") or ""
+    if not isinstance(text, str) or len(text) > 1000:
+        raise UsageError("text must be a string of at most 1000 characters")
+    filters = document.get("filters") or []
+    if not isinstance(filters, list) or len(filters) > 20:
+        raise UsageError("filters must be a list of at most 20 {field, op, value} objects")
+    sort = document.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise UsageError(f"unknown sort {sort!r}; valid: {', '.join(SORTS)}")
+    limit, offset = document.get("limit", 20), document.get("offset", 0)
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT or not isinstance(offset, int) or offset < 0:
+        raise UsageError(f"limit must be 1..{MAX_LIMIT} and offset >= 0")
+    similar_to = document.get("similar_to")
+    if similar_to is not None and not isinstance(similar_to, str):
+        raise UsageError("similar_to must be a model reference NAME[@VERSION]")
+    return Query(text=text.strip(), filters=tuple(parse_filter(f) for f in filters), lineage=_parse_lineage(document.get("lineage")),
+                 similar_to=similar_to, sort=sort, limit=limit, offset=offset)
+
+
+def _parse_lineage(document: Any) -> dict | None:
+    if not document:
+        return None
+    keys = [key for key in LINEAGE_KEYS if key in document] if isinstance(document, dict) else []
+    extra = set(document) - set(LINEAGE_KEYS) - {"relation"} if isinstance(document, dict) else {"?"}
+    if len(keys) != 1 or extra or not isinstance(document[keys[0]], str):
+        raise UsageError("lineage is {descendant_of: ID} or {ancestor_of: ID}, optionally with relation")
+    relation = document.get("relation")
+    if relation is not None and relation not in ("finetune", "adapter", "quantized", "merge", "distillation", "conversion"):
+        raise UsageError(f"unknown relation {relation!r}")
+    return {keys[0]: document[keys[0]]} | ({"relation": relation} if relation else {})
+
+
+def describe(query: Query) -> str:
+    """The query as a person would say it: 'approved legal models with accuracy > 0.9, derived from bert'."""
+    adjectives = [_value_words(f.value) for f in query.filters if f.spec.adjective and f.op == "eq"]
+    clauses = [_clause(f) for f in query.filters if not (f.spec.adjective and f.op == "eq")]
+    if query.lineage:
+        key = next(k for k in LINEAGE_KEYS if k in query.lineage)
+        how = f" by {query.lineage['relation']}" if query.lineage.get("relation") else ""
+        clauses.append(f"{'descending from' if key == 'descendant_of' else 'ancestors of'} {query.lineage[key]}{how}")
+    if query.similar_to:
+        clauses.append(f"behaving like {query.similar_to}")
+    if query.text:
+        clauses.append(f"matching \"{query.text}\"")
+    head = " ".join(adjectives + ["models"])
+    return head + (" " + ", ".join(clauses) if clauses else "")
+
+
+def _clause(f: Filter) -> str:
+    op = OPERATORS[f.op]
+    if f.field == "base_model" and f.op == "eq":
+        return f"derived from {f.value}"
+    if f.field == "dataset" and f.op == "eq":
+        return f"trained on {f.value}"
+    return f"with {f.spec.label} {op.words} {_value_words(f.value)}"
+
+
+def _value_words(value: Any) -> str:
+    if isinstance(value, list):
+        return "(" + ", ".join(_value_words(v) for v in value) + ")"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1000:
+        for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+            if abs(value) >= size:
+                return f"{value / size:g}{suffix}"
+    return str(value)
+
+
+def query_json_schema(vocabulary: dict[str, list[str]] | None = None) -> dict:
+    """JSON Schema of the DSL. With a vocabulary ({field: values in the lake}) text values become enums."""
+    vocabulary = vocabulary or {}
+    filter_variants = []
+    for spec in FIELDS.values():
+        ops = [name for name, o in OPERATORS.items() if spec.kind in o.kinds]
+        value_schema = _value_schema(spec, vocabulary.get(spec.name))
+        scalar_ops = [o for o in ops if not OPERATORS[o].takes_list]
+        filter_variants.append(_filter_schema({"const": spec.name}, scalar_ops, value_schema))
+        if "in" in ops:
+            filter_variants.append(_filter_schema({"const": spec.name}, ["in"], {"type": "array", "items": value_schema, "minItems": 1}))
+    metric_names = vocabulary.get("metric")
+    metric_field = {"enum": [METRIC_PREFIX + m for m in metric_names]} if metric_names else {"type": "string", "pattern": f"^{METRIC_PREFIX}[a-z0-9_@.-]+$"}
+    filter_variants.append(_filter_schema(metric_field, ["eq", "ne", "gt", "gte", "lt", "lte"], {"type": "number"}))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Model Lake search query",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "text": {"type": "string", "maxLength": 1000},
+            "filters": {"type": "array", "maxItems": 20, "items": {"anyOf": filter_variants}},
+            "lineage": {
+                "type": "object", "additionalProperties": False, "minProperties": 1,
+                "properties": {"descendant_of": {"type": "string"}, "ancestor_of": {"type": "string"},
+                               "relation": {"enum": ["finetune", "adapter", "quantized", "merge", "distillation", "conversion"]}},
+            },
+            "similar_to": {"type": "string"},
+            "sort": {"enum": list(SORTS)},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            "offset": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
+def _value_schema(spec: Field, values: list[str] | None) -> dict:
+    if spec.kind == NUMBER:
+        return {"type": "number"}
+    if spec.kind == DATE:
+        return {"type": "string", "format": "date"}
+    return {"enum": sorted(values)} if values else {"type": "string", "minLength": 1}
+
+
+def _filter_schema(field_schema: dict, ops: list[str], value_schema: dict) -> dict:
+    return {"type": "object", "additionalProperties": False, "required": ["field", "op", "value"],
+            "properties": {"field": field_schema, "op": {"enum": ops}, "value": value_schema}}

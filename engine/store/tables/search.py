@@ -1,0 +1,32 @@
+"""One search document per model version: text, embedding (pgvector), full-text vector and facet columns."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import BigInteger, Computed, DateTime, ForeignKey, Index, Text
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.store.tables.base import Base
+
+EMBEDDING_DIM = 384
+
+
+class SearchDocument(Base):
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        Index("ix_search_embedding_hnsw", "embedding", postgresql_using="hnsw", postgresql_ops={"embedding": "vector_cosine_ops"}),
+        Index("ix_search_tsv", "tsv", postgresql_using="gin"),
+        Index("ix_search_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+        Index("ix_search_facets", "facets", postgresql_using="gin", postgresql_ops={"facets": "jsonb_path_ops"}),
+    )
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    version: Mapped[str] = mapped_column(Text, nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    tsv = mapped_column(TSVECTOR, Computed("to_tsvector('english', coalesce(name, '') || ' ' || body)", persisted=True))
+    embedding = mapped_column(Vector(EMBEDDING_DIM))
+    facets: Mapped[dict] = mapped_column(JSONB, nullable=False, server_default="{}")
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

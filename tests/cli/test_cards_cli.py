@@ -1,0 +1,66 @@
+"""The card commands end to end through click, against the real embedded Postgres."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from api.cli import main
+from tests.conftest import REPO
+
+EXAMPLE = str(REPO / "model_cards" / "acme-contract-summarizer.yaml")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_validate_ok_and_invalid(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('schema_version: "1"\nname: x\nversion: 1\nowners: []\nlicense: mit\n')
+    ok = run("validate", EXAMPLE)
+    assert (ok.exit_code, ok.output.strip()) == (0, f"ok {EXAMPLE} (acme/contract-summarizer@1.0.0)")
+    failed = run("validate", str(bad), "--json")
+    assert failed.exit_code == 1
+    assert [p["text"] for p in json.loads(failed.output)[0]["problems"]] == [
+        f"{bad}:3:10 version: 1 is not of type 'string'",
+        f"{bad}:4:9 owners: [] should be non-empty",
+    ]
+
+
+def test_submit_list_show(lake_env):
+    created = run("submit", EXAMPLE, "--json")
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.output) | {"version_id": 0} == {"ref": "acme/contract-summarizer@1.0.0", "created": True, "version_id": 0, "status": "submitted"}
+    again = run("submit", EXAMPLE)
+    assert again.output.strip() == "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [submitted]"
+    rows = json.loads(run("list", "--json").output)
+    assert [(r["name"], r["version"], r["versions"], r["task"], r["license"], r["owner"]) for r in rows] == [
+        ("acme/contract-summarizer", "1.0.0", 1, "summarization", "apache-2.0", "Jane Doe")
+    ]
+    detail = json.loads(run("show", "acme/contract-summarizer", "--json").output)
+    assert (detail["version"], detail["versions"], detail["card"]["domain"]) == ("1.0.0", ["1.0.0"], "legal")
+
+
+def test_show_unknown_is_a_tool_error(lake_env):
+    result = CliRunner().invoke(main, ["show", "nobody@1"])
+    assert (result.exit_code, result.output.strip()) == (2, "error: no model named 'nobody' in the lake")
+
+
+def test_validate_does_not_import_heavy_libraries():
+    code = (
+        "import sys; from click.testing import CliRunner; from api.cli import main;"
+        f"r = CliRunner().invoke(main, ['validate', {EXAMPLE!r}]); assert r.exit_code == 0, r.output;"
+        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'llama_cpp', 'weasyprint', 'open_clip', 'litestar') if m in sys.modules);"
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_command_is_documented():
+    readme = (REPO / "README.md").read_text() + (REPO / "docs" / "cli.md").read_text()
+    missing = [name for name in main.commands if f"modellake {name}" not in readme]
+    assert missing == []
