@@ -64,7 +64,23 @@ OPERATORS: dict[str, Operator] = {o.name: o for o in [
     Operator("contains", "contains", frozenset({TEXT, TEXT_LIST})),
 ]}
 
-SORTS = ("relevance", "name", "-created", "created", "-parameters", "parameters")
+SORT_FIELDS = ("relevance", "name", "created", "parameters", "context_length")
+SORT_ORDERS = ("asc", "desc")
+DEFAULT_SORT = {"field": "relevance", "order": "desc"}
+
+# Spellings people use for one value; applied to query values and to indexed facets alike.
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "dtype": {"float16": "f16", "fp16": "f16", "half": "f16", "float32": "f32", "fp32": "f32", "float": "f32",
+              "bfloat16": "bf16", "float64": "f64", "fp64": "f64", "int8": "i8", "uint8": "u8", "int4": "i4",
+              "float8_e4m3": "f8_e4m3", "float8_e5m2": "f8_e5m2"},
+    "status": {"submitted": "pending", "pending review": "pending", "needs_human_review": "pending", "needs changes": "changes_requested"},
+}
+
+
+def normalize_value(field_name: str, value: str) -> str:
+    """Canonical lowercase spelling of a text value for a field ('float16' and 'F16' are one dtype)."""
+    lowered = value.strip().lower()
+    return VALUE_ALIASES.get(field_name, {}).get(lowered, lowered)
 LINEAGE_KEYS = ("descendant_of", "ancestor_of")
 MAX_LIMIT = 100
 
@@ -89,7 +105,7 @@ class Query:
     filters: tuple[Filter, ...] = ()
     lineage: dict | None = None  # {"descendant_of"|"ancestor_of": model id, "relation": optional}
     similar_to: str | None = None
-    sort: str = "relevance"
+    sort: dict = field(default_factory=lambda: dict(DEFAULT_SORT))
     limit: int = 20
     offset: int = 0
     extra: dict = field(default_factory=dict, compare=False)
@@ -145,7 +161,7 @@ def _coerce_one(spec: Field, value: Any) -> Any:
         return value
     if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
         raise UsageError(f"{spec.name!r} needs a text value, got {value!r}")
-    return str(value).strip().lower()
+    return normalize_value(spec.name, str(value))
 
 
 def parse_query(document: Any) -> Query:
@@ -161,9 +177,7 @@ def parse_query(document: Any) -> Query:
     filters = document.get("filters") or []
     if not isinstance(filters, list) or len(filters) > 20:
         raise UsageError("filters must be a list of at most 20 {field, op, value} objects")
-    sort = document.get("sort") or "relevance"
-    if sort not in SORTS:
-        raise UsageError(f"unknown sort {sort!r}; valid: {', '.join(SORTS)}")
+    sort = _parse_sort(document.get("sort"))
     limit, offset = document.get("limit", 20), document.get("offset", 0)
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT or not isinstance(offset, int) or offset < 0:
         raise UsageError(f"limit must be 1..{MAX_LIMIT} and offset >= 0")
@@ -172,6 +186,17 @@ def parse_query(document: Any) -> Query:
         raise UsageError("similar_to must be a model reference NAME[@VERSION]")
     return Query(text=text.strip(), filters=tuple(parse_filter(f) for f in filters), lineage=_parse_lineage(document.get("lineage")),
                  similar_to=similar_to, sort=sort, limit=limit, offset=offset)
+
+
+def _parse_sort(document: Any) -> dict:
+    if not document:
+        return dict(DEFAULT_SORT)
+    if not isinstance(document, dict) or set(document) - {"field", "order"} or document.get("field") not in SORT_FIELDS:
+        raise UsageError(f"sort is {{field, order}} with field one of {', '.join(SORT_FIELDS)} and order asc|desc")
+    order = document.get("order", "asc" if document["field"] == "name" else "desc")
+    if order not in SORT_ORDERS:
+        raise UsageError(f"unknown sort order {order!r}; valid: asc, desc")
+    return {"field": document["field"], "order": order}
 
 
 def _parse_lineage(document: Any) -> dict | None:
@@ -250,7 +275,8 @@ def query_json_schema(vocabulary: dict[str, list[str]] | None = None) -> dict:
                                "relation": {"enum": ["finetune", "adapter", "quantized", "merge", "distillation", "conversion"]}},
             },
             "similar_to": {"type": "string"},
-            "sort": {"enum": list(SORTS)},
+            "sort": {"type": "object", "additionalProperties": False, "required": ["field"],
+                     "properties": {"field": {"enum": list(SORT_FIELDS)}, "order": {"enum": list(SORT_ORDERS)}}},
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             "offset": {"type": "integer", "minimum": 0},
         },

@@ -33,9 +33,9 @@ def test_validate_ok_and_invalid(tmp_path):
 def test_submit_list_show(lake_env):
     created = run("submit", EXAMPLE, "--json")
     assert created.exit_code == 0, created.output
-    assert json.loads(created.output) | {"version_id": 0} == {"ref": "acme/contract-summarizer@1.0.0", "created": True, "version_id": 0, "status": "submitted"}
+    assert json.loads(created.output) | {"version_id": 0} == {"ref": "acme/contract-summarizer@1.0.0", "created": True, "version_id": 0, "status": "pending"}
     again = run("submit", EXAMPLE)
-    assert again.output.strip() == "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [submitted]"
+    assert again.output.strip() == "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [pending]"
     rows = json.loads(run("list", "--json").output)
     assert [(r["name"], r["version"], r["versions"], r["task"], r["license"], r["owner"]) for r in rows] == [
         ("acme/contract-summarizer", "1.0.0", 1, "summarization", "apache-2.0", "Jane Doe")

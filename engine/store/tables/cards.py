@@ -31,7 +31,7 @@ class ModelVersion(Base):
     card_text: Mapped[str] = mapped_column(Text, nullable=False)
     card_digest: Mapped[str] = mapped_column(Text, nullable=False)
     source: Mapped[str] = mapped_column(Text, nullable=False)
-    status: Mapped[str] = mapped_column(Text, nullable=False, server_default="submitted", index=True)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default="pending", index=True)
     facts: Mapped[dict | None] = mapped_column(JSONB)
     fingerprint: Mapped[dict | None] = mapped_column(JSONB)
     submitted_by: Mapped[str | None] = mapped_column(Text)

@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("card_text", sa.Text, nullable=False),
         sa.Column("card_digest", sa.Text, nullable=False),
         sa.Column("source", sa.Text, nullable=False),
-        sa.Column("status", sa.Text, nullable=False, server_default="submitted", index=True),
+        sa.Column("status", sa.Text, nullable=False, server_default="pending", index=True),
         sa.Column("facts", JSONB),
         sa.Column("fingerprint", JSONB),
         sa.Column("submitted_by", sa.Text),
