@@ -5,6 +5,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -27,11 +28,26 @@ def available_versions(schema_dir: Path = SCHEMA_DIR) -> list[str]:
 
 
 @cache
-def validator_for(version: str) -> Draft202012Validator:
-    """The compiled validator of one schema version (cached: compiling is the slow part)."""
+def _schema(version: str) -> dict:
     schema = json.loads((SCHEMA_DIR / f"modelcard-v{version}.schema.json").read_text())
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    return schema
+
+
+@cache
+def validator_for(version: str) -> Draft202012Validator:
+    """The validator whose errors we report (jsonschema: precise messages and paths)."""
+    return Draft202012Validator(_schema(version), format_checker=FORMAT_CHECKER)
+
+
+@cache
+def fast_validator_for(version: str):
+    """A compiled Rust validator of the same schema: answers "valid?" about 20x faster than jsonschema.
+
+    Valid cards (the common case) never reach the slower validator; an invalid one is re-checked by it to
+    word and locate every problem, and it has the last word.
+    """
+    return jsonschema_rs.Draft202012Validator(_schema(version), formats={"license-id": _is_license_id}, validate_formats=True)
 
 
 def schema_problems(document: LocatedDocument, source: str) -> list[Problem]:
@@ -46,6 +62,8 @@ def schema_problems(document: LocatedDocument, source: str) -> list[Problem]:
         return [_problem(document, source, ("schema_version",) if version is not None else (), message)]
     if not isinstance(version, str):
         return [_problem(document, source, ("schema_version",), f"{version!r} is not of type 'string' (write schema_version: \"{version}\")")]
+    if fast_validator_for(version).is_valid(data):
+        return []
     errors = [_most_specific(error) for error in validator_for(version).iter_errors(data)]
     problems = [_problem(document, source, tuple(error.absolute_path), _message(error)) for error in errors]
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.where))

@@ -68,7 +68,7 @@ def test_example_card_in_repo_is_valid():
         ("not a mapping", "- just\n- a list\n",
          [":1:1 card: a card is a mapping of fields, not list"]),
         ("YAML syntax error", VALID + "tags: [unclosed\n",
-         [":8:1 YAML syntax error: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"]),
+         [":8:1 YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"]),
         ("several errors at once", VALID.replace('version: "1.0"', "version: 2").replace("license: mit", "license: nope"),
          [":3:10 version: 2 is not of type 'string'",
           ":6:10 license: 'nope' is not an SPDX license id or a Hugging Face license id (use 'other' with license_name and license_link)"]),

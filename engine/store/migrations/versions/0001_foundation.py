@@ -68,6 +68,17 @@ def upgrade() -> None:
         _created_at(),
     )
     op.create_table(
+        "eval_runs",
+        sa.Column("id", sa.BigInteger, primary_key=True),
+        sa.Column("version_id", sa.BigInteger, sa.ForeignKey("model_versions.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column("evaluation_index", sa.Integer, nullable=False),
+        sa.Column("harness", sa.Text, nullable=False),
+        sa.Column("metric", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("result", JSONB, nullable=False),
+        _created_at(),
+    )
+    op.create_table(
         "lineage_edges",
         sa.Column("id", sa.BigInteger, primary_key=True),
         sa.Column("child_version_id", sa.BigInteger, sa.ForeignKey("model_versions.id", ondelete="CASCADE"), nullable=False, index=True),
@@ -97,5 +108,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("search_documents", "lineage_edges", "waivers", "reviews", "model_versions", "models"):
+    for table in ("search_documents", "lineage_edges", "eval_runs", "waivers", "reviews", "model_versions", "models"):
         op.drop_table(table)
