@@ -13,6 +13,7 @@ from api.cli._errors import LakeGroup
 # Each module exposes COMMANDS, a list of click commands; adding a command group is one line here.
 COMMAND_MODULES = [
     "api.cli.cards",
+    "api.cli.imports",
 ]
 
 

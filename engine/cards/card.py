@@ -62,9 +62,9 @@ def load_card(path: str | Path, limits: YamlLimits = YamlLimits()) -> Card:
     return parse_card(raw, str(path), limits)
 
 
-def card_from_dict(data: dict, source: str = "<dict>") -> Card:
-    """A Card from an already-parsed dict (tests, benchmarks, imports); validated, without line info."""
-    document = LocatedDocument(data=data)
+def card_from_dict(data: dict, source: str = "<dict>", positions: dict | None = None) -> Card:
+    """A Card from an already-parsed dict (tests, benchmarks, imports); validated; line info if given."""
+    document = LocatedDocument(data=data, positions=positions or {})
     problems = schema_problems(document, source)
     if problems:
         raise CardInvalid(problems)
