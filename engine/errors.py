@@ -86,3 +86,10 @@ class CorruptFile(ModelLakeError):
 class DatabaseUnavailable(ModelLakeError):
     status = 503
     title = "Database unavailable"
+
+
+class Forbidden(ModelLakeError):
+    """The caller may not do this (role, or separation of duties: nobody approves their own model)."""
+
+    status = 403
+    title = "Forbidden"

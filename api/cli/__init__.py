@@ -14,6 +14,7 @@ from api.cli._errors import LakeGroup
 COMMAND_MODULES = [
     "api.cli.cards",
     "api.cli.imports",
+    "api.cli.review",
 ]
 
 

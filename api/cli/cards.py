@@ -1,6 +1,7 @@
 """Card commands: init, validate, submit, list, show."""
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -52,8 +53,9 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 @click.command()
 @click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
+@click.option("--by", default=getpass.getuser, show_default="current user", help="Who submits (recorded; cannot later approve it).")
 @json_option
-def submit(card_path: Path, weights: Path | None, as_json: bool) -> None:
+def submit(card_path: Path, weights: Path | None, by: str, as_json: bool) -> None:
     """Validate a card, read facts from its weights, and store it as a new version."""
     from engine.store.database import open_lake
     from engine.submission import gather_evidence
@@ -63,7 +65,7 @@ def submit(card_path: Path, weights: Path | None, as_json: bool) -> None:
     evidence = gather_evidence(card, weights)
     lake = open_lake()
     try:
-        result = submit_card(lake, card, evidence)
+        result = submit_card(lake, card, evidence, submitted_by=by)
     finally:
         lake.dispose()
     if as_json:
