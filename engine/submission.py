@@ -20,7 +20,9 @@ from engine.store.tables import ModelVersion
 from engine.store.versions import insert_version
 
 # "module:function" of each step run, in order, on a newly created version.
-SUBMISSION_STEPS: list[str] = []
+SUBMISSION_STEPS: list[str] = [
+    "engine.lineage.edges:record_declared_edges",
+]
 
 
 @dataclass

@@ -14,7 +14,10 @@ from api.cli._errors import LakeGroup
 COMMAND_MODULES = [
     "api.cli.cards",
     "api.cli.imports",
+    "api.cli.evals",
     "api.cli.review",
+    "api.cli.policy",
+    "api.cli.lineage",
 ]
 
 

@@ -82,6 +82,6 @@ def migrate_to_head(lake: Lake) -> None:
         with lake.engine.begin() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
     except OperationalError as error:
         raise DatabaseUnavailable(f"database unavailable: {error.orig or error}") from error

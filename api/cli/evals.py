@@ -1,0 +1,100 @@
+"""Benchmark reruns: `modellake rerun NAME[@VERSION]`."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import click
+from rich.table import Table
+
+from api.cli._errors import EXIT_FAILED, EXIT_TOOL_ERROR
+from api.cli._output import console, error_console, json_option, print_json
+from engine.evals.isolation import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S
+
+SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+class ByteSize(click.ParamType):
+    """A memory size such as 16G, 512M or 1073741824; `none` for no limit."""
+
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or value is None:
+            return value
+        text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+        if text == "NONE":
+            return None
+        number, unit = (text[:-1], text[-1]) if text[-1:] in SIZE_UNITS else (text, "")
+        try:
+            return int(float(number) * SIZE_UNITS[unit])
+        except ValueError:
+            self.fail(f"{value!r} is not a size like 16G, 512M or none", param, ctx)
+
+
+@click.command()
+@click.argument("ref", metavar="NAME[@VERSION]")
+@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True, help="Seconds each harness run may take before it is killed.")
+@click.option("--memory-limit", type=ByteSize(), default=DEFAULT_MEMORY_LIMIT, show_default="16G", help="Address-space limit of each harness process (torch needs several GiB); 'none' for no limit.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress bars on stderr.")
+@json_option
+def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | None, progress: bool, as_json: bool) -> None:
+    """Re-run a version's claimed evaluations in isolated workers, compare each claim, store the results.
+
+    Exit 0 when every claim passes or cannot be compared, 1 when a claim fails, 2 when a harness errored.
+    """
+    from engine.evals.lake_runs import rerun_stored_version
+    from engine.store.database import open_lake
+
+    lake = open_lake()
+    try:
+        with stderr_progress(progress and not as_json) as report:
+            outcome = rerun_stored_version(lake, ref, weights=weights, timeout=timeout, memory_limit=memory_limit, progress=report)
+    finally:
+        lake.dispose()
+    if as_json:
+        print_json(outcome)
+    else:
+        _print_table(outcome)
+    statuses = {result["status"] for result in outcome["evals"]}
+    sys.exit(EXIT_TOOL_ERROR if "error" in statuses else EXIT_FAILED if "fail" in statuses else 0)
+
+
+@contextmanager
+def stderr_progress(enabled: bool = True) -> Iterator[Callable[[str, float, float | None], None] | None]:
+    """A progress callback for rerun_evaluations drawing one rich bar per evaluation on stderr (None when off)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bars: dict[str, int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=error_console) as display:
+
+        def report(label: str, done: float, total: float | None) -> None:
+            if label not in bars:
+                bars[label] = display.add_task(label, total=total)
+            display.update(bars[label], completed=done, total=total)
+
+        yield report
+
+
+def _print_table(outcome: dict) -> None:
+    table = Table("metric", "dataset/split", "claimed", "observed", "tolerance", "status", "note", title=f"reruns of {outcome['ref']}")
+    for result in outcome["evals"]:
+        note = result["error"] or result["evidence"].get("reason") or f"n={result['evidence'].get('samples')}"
+        table.add_row(result["metric"], f"{result['dataset']}/{result['split']}", _number(result["claimed"]), _number(result["observed"]),
+                      _number(result["tolerance"]), result["status"], note)
+    console.print(table)
+    if not outcome["evals"]:
+        console.print("the card has no evaluations that name a harness")
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+COMMANDS = [rerun]

@@ -1,0 +1,132 @@
+"""Policy commands: `audit` (the CI gate: no server, no database), `policies` (list the rules), `export-bom`."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from api.cli._errors import EXIT_TOOL_ERROR
+from api.cli._output import console, error_console, json_option, print_json
+from engine.errors import PolicyInvalid, UsageError
+from engine.paths import POLICIES_DIR
+from engine.policy.severity import SEVERITY_NAMES
+
+_SEVERITY = click.Choice(SEVERITY_NAMES)
+
+
+def _load_rules(policies: Path, waivers: Path | None):
+    """Packs and waivers; a malformed one is the gate's own configuration error (exit 2), not a violation."""
+    from engine.policy.packs import load_policies
+    from engine.policy.waivers import load_waivers
+
+    try:
+        return load_policies(policies), load_waivers(waivers) if waivers else []
+    except PolicyInvalid as error:
+        for problem in error.problems:
+            error_console.print(str(problem), markup=False)
+        sys.exit(EXIT_TOOL_ERROR)
+
+
+@click.command()
+@click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory: facts are read from it.")
+@click.option("--rerun", is_flag=True, help="Re-run the card's evaluations (harnesses) and check the claims against them.")
+@click.option("--policies", "policies_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=POLICIES_DIR,
+              show_default="policies/", help="Directory of policy packs (*.yaml).")
+@click.option("--waivers", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML file of waivers.")
+@click.option("--format", "formats", default="", metavar="LIST", help="Reports to write: json,sarif,junit,md,html,pdf.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Directory for the reports (default: stdout, one text format).")
+@click.option("--fail-on", default="high", show_default=True, type=_SEVERITY, help="Exit 1 when a rule at or above this severity fails.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today): makes audits reproducible.")
+def audit(card_path: Path, weights: Path | None, rerun: bool, policies_dir: Path, waivers: Path | None, formats: str, out: Path | None,
+          fail_on: str, as_of: dt.datetime | None) -> None:
+    """Review one card against the policies, write reports, exit 0 pass / 1 violations at or above --fail-on / 2 tool error."""
+    from engine.cards import load_card
+    from engine.reports import parse_formats, render_report
+    from engine.review import review_card
+
+    chosen = parse_formats(formats)
+    if out is None and (len(chosen) > 1 or any(fmt.name == "pdf" for fmt in chosen)):
+        raise UsageError("several formats or pdf need --out DIR")
+    packs, waiver_list = _load_rules(policies_dir, waivers)
+    card = load_card(card_path)
+    facts = None
+    if weights is not None:
+        from engine.facts import extract_facts
+
+        facts = extract_facts(weights).to_dict()
+    evals = None
+    if rerun:
+        from engine.evals import rerun_evaluations
+
+        evals = rerun_evaluations(card, weights)
+    review = review_card(card, facts, evals, packs=packs, waivers=waiver_list, now=as_of.date() if as_of else None)
+    if out is None and chosen:
+        sys.stdout.write(render_report(review, chosen[0]))
+    elif chosen:
+        out.mkdir(parents=True, exist_ok=True)
+        for fmt in chosen:
+            report = render_report(review, fmt)
+            target = out / f"modellake-audit.{fmt.extension}"
+            target.write_bytes(report) if isinstance(report, bytes) else target.write_text(report, encoding="utf-8")
+            error_console.print(f"wrote {target}", markup=False)
+    _print_summary(review, fail_on, to_stderr=out is None and bool(chosen))
+    sys.exit(review.exit_code(fail_on))
+
+
+def _print_summary(review, fail_on: str, to_stderr: bool) -> None:
+    target = error_console if to_stderr else console
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in review.counts().items() if count)
+    target.print(f"{review.target}: {review.verdict} ({counts})", markup=False)
+    for finding in review.violations(fail_on):
+        source = finding.evidence.get("source") or {}
+        where = f"{source['file']}:{source['line']}: " if source.get("line") else ""
+        target.print(f"  {where}{finding.outcome} [{finding.severity}] {finding.rule_id}: {finding.message}", markup=False)
+
+
+@click.command(name="policies")
+@click.option("--policies", "policies_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=POLICIES_DIR,
+              show_default="policies/", help="Directory of policy packs (*.yaml).")
+@json_option
+def list_policies(policies_dir: Path, as_json: bool) -> None:
+    """List the policy packs and their rules (validating them: a malformed pack is reported at file:line)."""
+    packs, _ = _load_rules(policies_dir, None)
+    if as_json:
+        print_json([pack.to_dict() | {"rules": [{"id": r.id, "title": r.title, "severity": r.severity, "select": r.select} for r in pack.rules]}
+                    for pack in packs])
+        return
+    table = Table("rule", "severity", "applies to", "title")
+    for pack in packs:
+        for rule in pack.rules:
+            applies = "; ".join(f"{key}: {', '.join(values)}" for key, values in rule.select.items()) or "all"
+            table.add_row(rule.id, rule.severity, applies, rule.title)
+    console.print(table)
+
+
+@click.command(name="export-bom")
+@click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory: facts and digests are added.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
+def export_bom(card_path: Path, weights: Path | None, out: Path | None) -> None:
+    """Write a CycloneDX 1.6 ML-BOM (machine-learning-model component, model card, pedigree) for a card."""
+    from engine.cards import load_card
+    from engine.reports.cyclonedx import render_bom
+
+    card = load_card(card_path)
+    facts = None
+    if weights is not None:
+        from engine.facts import extract_facts
+
+        facts = extract_facts(weights).to_dict()
+    document = render_bom(card, facts)
+    if out is None:
+        sys.stdout.write(document)
+    else:
+        out.write_text(document, encoding="utf-8")
+        error_console.print(f"wrote {out}", markup=False)
+
+
+COMMANDS = [audit, list_policies, export_bom]

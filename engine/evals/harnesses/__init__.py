@@ -1,0 +1,1 @@
+"""The built-in harnesses, registered as `modellake.harnesses` entry points in pyproject.toml."""

@@ -1,0 +1,40 @@
+"""Reruns of stored versions: read the card from the lake, rerun outside any transaction, record eval_runs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from engine.cards import card_from_dict
+from engine.evals.isolation import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S
+from engine.evals.rerun import RerunProgress, rerun_evaluations
+from engine.store.database import Lake
+from engine.store.tables import EvalRun
+from engine.store.versions import get_version
+
+
+def record_eval_runs(session: Session, version_id: int, evals: list[dict]) -> list[EvalRun]:
+    """One eval_runs row per rerun result (the whole result dict, evidence included, as JSONB)."""
+    rows = [
+        EvalRun(version_id=version_id, evaluation_index=result["evidence"]["evaluation_index"], harness=result["evidence"]["harness"],
+                metric=result["metric"], status=result["status"], result=result)
+        for result in evals
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def rerun_stored_version(lake: Lake, ref: str, *, weights: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT_S,
+                         memory_limit: int | None = DEFAULT_MEMORY_LIMIT, progress: RerunProgress | None = None) -> dict:
+    """Rerun the evaluations of NAME[@VERSION] and store them; returns {ref, version_id, evals}.
+
+    Weights default to the card's artifact paths relative to the card file it was submitted from.
+    """
+    with lake.transaction() as session:
+        version = get_version(session, ref)
+        version_id, card = version.id, card_from_dict(version.card, source=version.source)
+    evals = rerun_evaluations(card, weights, timeout=timeout, memory_limit=memory_limit, progress=progress)
+    with lake.transaction() as session:
+        record_eval_runs(session, version_id, evals)
+    return {"ref": card.ref, "version_id": version_id, "evals": evals}

@@ -1,0 +1,91 @@
+"""One view of a model for lineage: its files when they are reachable, else its stored sketch.
+
+Verification and recovery ask the same questions of either (tensor table, parameter count, float width,
+config, per-tensor values or samples), so every check is written once and runs on files when both sides
+have them (exact) and on sketches otherwise (estimated; the result says which basis it used).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import UsageError
+from engine.lineage.sketch import is_sketch, sample_positions, weight_sketch
+from engine.lineage.tensors import WeightFiles
+
+ADAPTER_CONFIG = "adapter_config.json"
+
+
+@dataclass
+class ModelSource:
+    """A model as lineage sees it. `label` names it in evidence (a lake ref or a path)."""
+
+    label: str
+    files: WeightFiles | None = None
+    stored_sketch: dict | None = field(default=None, repr=False)
+    config: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, value: ModelSource | str | Path | dict, label: str | None = None) -> ModelSource:
+        """A path to a model file or directory, a weight sketch, or an existing source."""
+        if isinstance(value, ModelSource):
+            return value
+        if is_sketch(value):
+            return cls(label or "<sketch>", stored_sketch=value, config=value.get("config") or {})
+        if isinstance(value, (str, Path)):
+            path = Path(value)
+            return cls(label or str(path), files=WeightFiles(path), config=_read_config(path))
+        raise UsageError("a model is given as a path to its files or as a weight sketch")
+
+    @cached_property
+    def sketch(self) -> dict:
+        return self.stored_sketch if self.stored_sketch is not None else weight_sketch(self.files.path)
+
+    @property
+    def table(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        """Float tensors: name -> (shape, dtype)."""
+        if self.files is not None:
+            return {name: (info.shape, info.dtype) for name, info in self.files.tensors.items() if info.is_float}
+        return {name: (tuple(t["shape"]), t["dtype"]) for name, t in self.sketch["tensors"].items()}
+
+    @property
+    def parameters(self) -> int:
+        return self.files.parameters if self.files is not None else self.sketch["parameters"]
+
+    @property
+    def float_bits(self) -> int | None:
+        return self.files.float_bits if self.files is not None else self.sketch["float_bits"]
+
+    @property
+    def is_adapter(self) -> bool:
+        return bool(self.config.get("peft_type")) or any(".lora_" in name for name in self.table)
+
+    def values(self, name: str) -> np.ndarray:
+        """The whole tensor (files only)."""
+        return self.files.read(name)
+
+    def samples(self, name: str) -> np.ndarray:
+        """The tensor's values at the sketch positions (read from the file when there is one)."""
+        if self.files is not None:
+            flat = self.files.read(name).reshape(-1)
+            return np.asarray(flat[sample_positions(flat.size)], dtype=np.float64)
+        return np.asarray(self.sketch["tensors"][name]["sample"], dtype=np.float64)
+
+    def moments(self, name: str) -> dict:
+        return self.sketch["tensors"][name]
+
+
+def _read_config(path: Path) -> dict:
+    """config.json (or a PEFT adapter_config.json) next to the weights, when there is one."""
+    folder = path if path.is_dir() else path.parent
+    for candidate in (ADAPTER_CONFIG, "config.json"):
+        if (folder / candidate).is_file():
+            try:
+                return json.loads((folder / candidate).read_text())
+            except ValueError:
+                return {}
+    return {}

@@ -1,0 +1,39 @@
+"""The result of evaluating one condition: an outcome, why, and the values that decided it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from engine.policy.paths import Path
+
+PASS, FAIL, SKIP, ERROR = "pass", "fail", "skip", "error"
+
+
+@dataclass(frozen=True)
+class Check:
+    """`reason` is a plain sentence about the values; `location` is the absolute path of the value judged
+    (the claim), `fact` the absolute path of the evidence it was compared with."""
+
+    outcome: str
+    reason: str
+    claimed: object = None
+    observed: object = None
+    tolerance: object = None
+    location: Path | None = None
+    fact: Path | None = None
+
+    def negated(self) -> Check:
+        """`not`: pass and fail swap; skip and error stay. The reason states the values, so it stays true."""
+        return replace(self, outcome={PASS: FAIL, FAIL: PASS}.get(self.outcome, self.outcome))
+
+
+def show(value: object) -> str:
+    """A value as it appears in messages: integers with thousands separators, strings quoted."""
+    if isinstance(value, bool) or value is None:
+        return str(value).lower() if value is not None else "null"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)

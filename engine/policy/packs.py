@@ -1,0 +1,123 @@
+"""Policy packs: YAML files of rules, validated with cerberus before anything runs.
+
+A malformed pack is refused as a whole with every problem at file:line:col (PolicyInvalid); policy text
+is data, never code.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.cards.yaml_source import parse_yaml
+from engine.errors import InputInvalid, PolicyInvalid, Problem
+from engine.paths import POLICIES_DIR, PROJECT_ROOT
+from engine.policy.operators import condition_problems
+from engine.policy.selectors import SELECTOR_SCHEMA
+from engine.policy.severity import SEVERITY_NAMES
+from engine.policy.validation import located_problems, problem_at
+
+_ID = r"^[a-z0-9][a-z0-9._-]*$"
+RULE_SCHEMA = {
+    "id": {"type": "string", "required": True, "regex": _ID},
+    "title": {"type": "string", "required": True, "empty": False},
+    "description": {"type": "string", "required": True, "empty": False},
+    "severity": {"type": "string", "required": True, "allowed": list(SEVERITY_NAMES)},
+    "select": {"type": "dict", "schema": SELECTOR_SCHEMA},
+    "condition": {"type": "dict", "required": True},
+    "message": {"type": "string", "required": True, "empty": False, "check_with": "template"},
+    "remediation": {"type": "string", "required": True, "empty": False},
+}
+PACK_SCHEMA = {
+    "pack": {"type": "string", "required": True, "regex": _ID},
+    "version": {"type": "string", "required": True, "empty": False},
+    "title": {"type": "string", "required": True, "empty": False},
+    "description": {"type": "string"},
+    "rules": {"type": "list", "required": True, "minlength": 1, "schema": {"type": "dict", "schema": RULE_SCHEMA}},
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    description: str
+    severity: str
+    select: dict
+    condition: dict
+    message: str
+    remediation: str
+    pack: str
+    source: str  # file:line of the rule, for people reading a finding
+
+
+@dataclass(frozen=True)
+class PolicyPack:
+    name: str
+    version: str
+    title: str
+    description: str
+    rules: tuple[Rule, ...]
+    source: str
+    digest: str  # sha256 of the file's bytes: which policy text decided
+
+    def to_dict(self) -> dict:
+        return {"pack": self.name, "version": self.version, "title": self.title, "source": self.source, "digest": self.digest,
+                "rules": len(self.rules)}
+
+
+def parse_pack(raw: bytes, source: str) -> PolicyPack:
+    """Bytes of a policy file -> PolicyPack, or PolicyInvalid with every problem found."""
+    try:
+        document = parse_yaml(raw.decode("utf-8"), source)
+    except UnicodeDecodeError:
+        raise PolicyInvalid([Problem(source, None, None, "", "not valid UTF-8")]) from None
+    except InputInvalid as error:
+        raise PolicyInvalid(error.problems) from None
+    problems = located_problems(PACK_SCHEMA, document.data, document, source)
+    if problems:
+        raise PolicyInvalid(problems)
+    data = document.data
+    seen: dict[str, int] = {}
+    for index, rule in enumerate(data["rules"]):
+        problems += condition_problems(rule["condition"], document, source, ("rules", index, "condition"))
+        if rule["id"] in seen:
+            problems.append(problem_at(document, source, ("rules", index, "id"), f"duplicate rule id {rule['id']!r} (also rules[{seen[rule['id']]}])"))
+        seen.setdefault(rule["id"], index)
+    if problems:
+        raise PolicyInvalid(problems)
+    rules = tuple(Rule(**{key: rule.get(key, {}) for key in RULE_SCHEMA}, pack=data["pack"],
+                       source=f"{source}:{document.locate(('rules', index))[0]}") for index, rule in enumerate(data["rules"]))
+    return PolicyPack(data["pack"], data["version"], data["title"], data.get("description", ""), rules, source, hashlib.sha256(raw).hexdigest())
+
+
+def load_pack(path: str | Path) -> PolicyPack:
+    """One pack file; packs shipped in the checkout are named relative to it, so reports do not depend on where it lives."""
+    path = Path(path)
+    shown = path.resolve().relative_to(PROJECT_ROOT) if path.resolve().is_relative_to(PROJECT_ROOT) else path
+    return parse_pack(path.read_bytes(), str(shown))
+
+
+def load_policies(directory: str | Path = POLICIES_DIR) -> list[PolicyPack]:
+    """Every *.yaml pack in `directory`, by file name; all problems of all files in one PolicyInvalid.
+
+    Rule ids must be unique across the packs, since waivers and reports name rules by id.
+    """
+    paths = sorted(Path(directory).glob("*.yaml"))
+    if not paths:
+        raise PolicyInvalid([Problem(str(directory), None, None, "", "no policy packs (*.yaml) found")])
+    packs, problems = [], []
+    for path in paths:
+        try:
+            packs.append(load_pack(path))
+        except PolicyInvalid as error:
+            problems += error.problems
+    owners: dict[str, Rule] = {}
+    for rule in (rule for pack in packs for rule in pack.rules):
+        if rule.id in owners:
+            file, _, line = rule.source.rpartition(":")
+            problems.append(Problem(file, int(line), None, "id", f"rule id {rule.id!r} is already defined at {owners[rule.id].source}"))
+        owners.setdefault(rule.id, rule)
+    if problems:
+        raise PolicyInvalid(problems)
+    return packs

@@ -1,0 +1,62 @@
+"""SARIF 2.1.0: one reportingDescriptor per rule, one result per failed, warned, errored or waived finding,
+located at the card line of the claim. Waived findings carry an accepted external suppression whose
+justification is the waiver's reason. Passing and skipped rules are listed as rules, not results.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"info": "note", "low": "note", "medium": "warning", "high": "error", "critical": "error"}
+# GitHub code scanning reads `security-severity` (0-10) to rank alerts.
+SECURITY_SEVERITY = {"info": "1.0", "low": "3.0", "medium": "5.0", "high": "7.5", "critical": "9.5"}
+REPORTED = ("fail", "warn", "error", "waived")
+
+
+def sarif_log(review) -> dict:
+    rules = sorted({finding.rule_id: finding for finding in review.findings}.values(), key=lambda finding: finding.rule_id)
+    index = {finding.rule_id: position for position, finding in enumerate(rules)}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "modellake", "informationUri": "https://github.com/modellake/modellake",
+                                "rules": [_descriptor(finding) for finding in rules]}},
+            "automationDetails": {"id": f"modellake-audit/{review.target}"},
+            "results": [_result(finding, index[finding.rule_id], review) for finding in review.findings if finding.outcome in REPORTED],
+            "properties": {"verdict": review.verdict, "inputs_digest": review.inputs_digest, "as_of": review.as_of},
+        }],
+    }
+
+
+def render_sarif(review) -> str:
+    return json.dumps(sarif_log(review), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _descriptor(finding) -> dict:
+    return {"id": finding.rule_id, "name": finding.title, "shortDescription": {"text": finding.title},
+            "help": {"text": finding.remediation}, "defaultConfiguration": {"level": LEVELS[finding.severity]},
+            "properties": {"severity": finding.severity, "pack": finding.pack, "security-severity": SECURITY_SEVERITY[finding.severity],
+                           "source": finding.rule_source}}
+
+
+def _result(finding, rule_index: int, review) -> dict:
+    result = {"ruleId": finding.rule_id, "ruleIndex": rule_index, "level": "error" if finding.outcome == "error" else LEVELS[finding.severity],
+              "message": {"text": finding.message}, "locations": [_location(finding, review)],
+              "properties": {"outcome": finding.outcome, "severity": finding.severity, "target": finding.target,
+                             "evidence": json.loads(json.dumps(finding.evidence, default=str))}}
+    if finding.waiver:
+        waiver = finding.waiver
+        result["suppressions"] = [] if waiver["expired"] else [{
+            "kind": "external", "status": "accepted", "justification": waiver["reason"],
+            "properties": {key: waiver[key] for key in ("approved_by", "ticket", "expires_at", "source")}}]
+    return result
+
+
+def _location(finding, review) -> dict:
+    source = finding.evidence.get("source") or {}
+    physical = {"artifactLocation": {"uri": quote(review.card_source.replace("\\", "/"))}}
+    if source.get("line"):
+        physical["region"] = {"startLine": source["line"], "startColumn": source.get("column") or 1}
+    return {"physicalLocation": physical, "logicalLocations": [{"name": source.get("path") or review.target, "kind": "member"}]}

@@ -1,0 +1,42 @@
+"""The generated model family (examples/derive_family.py), built once per session and cached.
+
+Cached under $MODELLAKE_HOME/family when MODELLAKE_HOME is set (reused across runs), else in a session
+temporary directory.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.cards import load_card
+from engine.submission import Evidence, submit, weights_path_for
+
+
+@pytest.fixture(scope="session")
+def family_dir(tmp_path_factory) -> Path:
+    pytest.importorskip("torch")
+    pytest.importorskip("peft")
+    from examples.derive_family import build_family
+
+    home = os.environ.get("MODELLAKE_HOME")
+    root = Path(home).expanduser() / "family" if home else tmp_path_factory.mktemp("family")
+    build_family(root)
+    return root
+
+
+@pytest.fixture
+def submit_member(lake, family_dir):
+    """Submit one family member's card (optionally edited) with its weights."""
+
+    def submit_one(name: str, **changes):
+        card = load_card(family_dir / name / "card.yaml")
+        if changes:
+            from engine.cards import card_from_dict
+
+            data = {k: v for k, v in (card.data | changes).items() if v is not None}
+            card = card_from_dict(data, source=card.source)
+        return submit(lake, card, Evidence(weights=weights_path_for(card)))
+
+    return submit_one
