@@ -4,3 +4,4 @@ WORKDIR /app
 COPY . /app
 RUN pip install --no-cache-dir -e .
 EXPOSE 8000
+CMD ["modellake", "serve", "--host", "0.0.0.0", "--port", "8000"]

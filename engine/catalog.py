@@ -1,6 +1,8 @@
 """Read side for people and scripts: the catalog rows and one version's detail, as JSON-able dicts."""
 from __future__ import annotations
 
+from engine.decisions import latest_review
+from engine.governance import review_summary
 from engine.store.database import Lake, open_lake
 from engine.store.tables import ModelVersion
 from engine.store.versions import get_version, list_latest_versions, list_versions
@@ -24,12 +26,14 @@ def catalog_rows(lake: Lake | None = None) -> list[dict]:
 
 
 def version_detail(ref: str, lake: Lake | None = None) -> dict:
-    """A version's card, status, facts and its model's version list."""
+    """A version's card, status, facts, latest automated review summary and its model's version list."""
     lake = lake or open_lake()
     with lake.transaction() as session:
         version = get_version(session, ref)
         versions = [v.version for v in list_versions(session, version.model.name)]
+        record = latest_review(session, version.id)
         return summarize(version) | {
             "versions": versions, "card": version.card, "card_text": version.card_text,
             "card_digest": version.card_digest, "facts": version.facts, "source": version.source,
+            "review": review_summary(record.review) if record is not None and record.review else None,
         }

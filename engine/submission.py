@@ -14,7 +14,10 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from engine.audit import record as record_change
 from engine.cards import Card
+from engine.decisions import latest_review
+from engine.governance import review_summary
 from engine.store.database import Lake
 from engine.store.tables import ModelVersion
 from engine.store.versions import insert_version
@@ -22,6 +25,8 @@ from engine.store.versions import insert_version
 # "module:function" of each step run, in order, on a newly created version.
 SUBMISSION_STEPS: list[str] = [
     "engine.lineage.edges:record_declared_edges",
+    "engine.governance:review_submission",
+    "engine.search.index:index_version",  # after the review: the document's status facet is the reviewed status
 ]
 
 
@@ -32,6 +37,7 @@ class Evidence:
     weights: Path | None = None
     facts: dict | None = None
     fingerprint: dict | None = None
+    evals: list[dict] | None = None  # rerun results made before the transaction (submit --rerun)
     extra: dict = field(default_factory=dict)
 
 
@@ -41,9 +47,10 @@ class SubmitResult:
     created: bool
     version_id: int
     status: str
+    review: dict | None = None  # the automated review's summary (engine.governance.review_summary)
 
     def to_dict(self) -> dict:
-        return {"ref": self.ref, "created": self.created, "version_id": self.version_id, "status": self.status}
+        return {"ref": self.ref, "created": self.created, "version_id": self.version_id, "status": self.status, "review": self.review}
 
 
 def weights_path_for(card: Card, weights: str | Path | None = None) -> Path | None:
@@ -57,14 +64,23 @@ def weights_path_for(card: Card, weights: str | Path | None = None) -> Path | No
     return paths[0] if len(paths) == 1 else Path(os.path.commonpath(paths))
 
 
-def gather_evidence(card: Card, weights: str | Path | None = None) -> Evidence:
-    """Facts and fingerprint from the model's files, when it has local files."""
-    path = weights_path_for(card, weights)
-    if path is None:
-        return Evidence()
-    from engine.facts import compute_fingerprint, extract_facts
+def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = False, progress=None) -> Evidence:
+    """Everything slow, before the transaction: facts and fingerprint from the model's files, the search vectors,
+    and with `rerun` the card's evaluations re-run."""
+    from engine.search.index import search_vectors
 
-    return Evidence(weights=path, facts=extract_facts(path).to_dict(), fingerprint=compute_fingerprint(path))
+    path = weights_path_for(card, weights)
+    evals = None
+    if rerun:
+        from engine.evals import rerun_evaluations
+
+        evals = rerun_evaluations(card, path, progress=progress)
+    facts = fingerprint = None
+    if path is not None:
+        from engine.facts import compute_fingerprint, extract_facts
+
+        facts, fingerprint = extract_facts(path).to_dict(), compute_fingerprint(path)
+    return Evidence(weights=path, facts=facts, fingerprint=fingerprint, evals=evals, extra={"search": search_vectors(card.name, card.data, path)})
 
 
 def submit(lake: Lake, card: Card, evidence: Evidence | None = None, *, submitted_by: str | None = None) -> SubmitResult:
@@ -75,7 +91,11 @@ def submit(lake: Lake, card: Card, evidence: Evidence | None = None, *, submitte
         if created:
             for step in _steps():
                 step(session, version, evidence)
-        return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status)
+            record_change(session, actor=submitted_by or "unknown", action="version.submit", target=version.ref,
+                          after={"card_digest": version.card_digest, "status": version.status, "facts": version.facts})
+        record = latest_review(session, version.id)
+        review = review_summary(record.review, fail_on="info") if record is not None and record.review else None
+        return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status, review=review)
 
 
 def _steps() -> list[Callable[[Session, ModelVersion, Evidence], None]]:

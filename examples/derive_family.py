@@ -22,7 +22,7 @@ import yaml
 ORG = "family"
 STS_PAIRS = Path(__file__).resolve().parent.parent / "engine" / "evals" / "data" / "sts-pairs.jsonl"
 WEIGHTS, ADAPTER_WEIGHTS = "model.safetensors", "adapter_model.safetensors"
-LORA_TARGETS = ("query", "value")
+LORA_TARGETS, LORA_RANK = ("query", "value"), 8
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def lora(member: Member, out: Path, parents: dict, root: Path) -> None:
     options = dict(member.options)
     (parent,) = parents.values()
     torch.manual_seed(options["seed"])
-    config = LoraConfig(r=8, lora_alpha=16, target_modules=list(LORA_TARGETS), lora_dropout=0.0, init_lora_weights=True)
+    config = LoraConfig(r=LORA_RANK, lora_alpha=2 * LORA_RANK, target_modules=list(LORA_TARGETS), lora_dropout=0.0, init_lora_weights=True)
     model = get_peft_model(_load_bert(parent), config)
     _train(model, options["steps"], options["seed"])
     model.peft_config["default"].base_model_name_or_path = MEMBERS[member.parents[0]].lake_name

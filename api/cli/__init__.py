@@ -18,6 +18,11 @@ COMMAND_MODULES = [
     "api.cli.review",
     "api.cli.policy",
     "api.cli.lineage",
+    "api.cli.search",
+    "api.cli.ask",
+    "api.cli.inspect",
+    "api.cli.server",
+    "api.cli.demo",
 ]
 
 

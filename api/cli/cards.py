@@ -12,6 +12,7 @@ from api.cli._errors import EXIT_FAILED
 from api.cli._output import console, error_console, json_option, print_json
 from engine.cards import load_card
 from engine.errors import CardInvalid
+from engine.policy.severity import SEVERITY_NAMES
 
 
 @click.command()
@@ -54,25 +55,41 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 @click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who submits (recorded; cannot later approve it).")
+@click.option("--rerun", is_flag=True, help="Re-run the card's evaluations first; the review checks the claims against them.")
+@click.option("--fail-on", type=click.Choice(SEVERITY_NAMES), help="Exit 1 when the automated review fails a rule at or above this severity.")
 @json_option
-def submit(card_path: Path, weights: Path | None, by: str, as_json: bool) -> None:
-    """Validate a card, read facts from its weights, and store it as a new version."""
+def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on: str | None, as_json: bool) -> None:
+    """Validate a card, read facts from its weights, review it against the policies, and store it as a new version."""
+    from api.cli.evals import stderr_progress
     from engine.store.database import open_lake
     from engine.submission import gather_evidence
     from engine.submission import submit as submit_card
 
     card = load_card(card_path)
-    evidence = gather_evidence(card, weights)
+    with stderr_progress(rerun and not as_json) as report:
+        evidence = gather_evidence(card, weights, rerun=rerun, progress=report)
     lake = open_lake()
     try:
         result = submit_card(lake, card, evidence, submitted_by=by)
     finally:
         lake.dispose()
+    review = result.review or {}
+    violations = at_or_above(review.get("violations", []), fail_on) if fail_on else []
     if as_json:
         print_json(result.to_dict())
     else:
         outcome = "created" if result.created else "unchanged (identical content already stored)"
-        console.print(f"{outcome}: {result.ref} [{result.status}]", markup=False)
+        verdict = f", automated review: {review['verdict']}" if review else ""
+        console.print(f"{outcome}: {result.ref} [{result.status}]{verdict}", markup=False)
+        for finding in at_or_above(review.get("violations", []), fail_on or "medium"):
+            console.print(f"  {finding['outcome']} [{finding['severity']}] {finding['rule_id']}: {finding['message']}", markup=False)
+    sys.exit(EXIT_FAILED if violations else 0)
+
+
+def at_or_above(findings: list[dict], severity: str) -> list[dict]:
+    from engine.policy.severity import rank
+
+    return [finding for finding in findings if rank(finding["severity"]) >= rank(severity)]
 
 
 @click.command(name="list")
@@ -95,7 +112,7 @@ def list_models(as_json: bool) -> None:
 @click.argument("ref", metavar="NAME[@VERSION]")
 @json_option
 def show(ref: str, as_json: bool) -> None:
-    """Show one version: its card, status and facts."""
+    """Show one version: its card, status, facts and the latest automated review."""
     from engine.catalog import version_detail
 
     detail = version_detail(ref)
@@ -108,9 +125,14 @@ def show(ref: str, as_json: bool) -> None:
         table = Table("fact", "value", "source", title="facts from the weights")
         sources = detail["facts"].get("sources", {})
         for key, value in detail["facts"].items():
-            if key not in ("sources", "files", "security", "metadata", "dtype_counts") and value is not None:
+            if key not in ("sources", "files", "security", "metadata", "dtype_elements") and value is not None:
                 table.add_row(key, str(value), sources.get(key, ""))
         console.print(table)
+    review = detail["review"]
+    if review:
+        console.print(f"automated review: [bold]{review['verdict']}[/] ({review['verdict_reason'] or 'no rule fired'})")
+        for finding in review["violations"]:
+            console.print(f"  {finding['outcome']} [{finding['severity']}] {finding['rule_id']}: {finding['message']}", markup=False)
 
 
 COMMANDS = [init, validate, submit, list_models, show]

@@ -1,6 +1,7 @@
 """Benchmark reruns: `modellake rerun NAME[@VERSION]`."""
 from __future__ import annotations
 
+import getpass
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,8 +41,9 @@ class ByteSize(click.ParamType):
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True, help="Seconds each harness run may take before it is killed.")
 @click.option("--memory-limit", type=ByteSize(), default=DEFAULT_MEMORY_LIMIT, show_default="16G", help="Address-space limit of each harness process (torch needs several GiB); 'none' for no limit.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress bars on stderr.")
+@click.option("--by", default=getpass.getuser, show_default="current user", help="Who asked for the rerun (recorded in the audit log).")
 @json_option
-def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | None, progress: bool, as_json: bool) -> None:
+def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | None, progress: bool, by: str, as_json: bool) -> None:
     """Re-run a version's claimed evaluations in isolated workers, compare each claim, store the results.
 
     Exit 0 when every claim passes or cannot be compared, 1 when a claim fails, 2 when a harness errored.
@@ -52,7 +54,7 @@ def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | No
     lake = open_lake()
     try:
         with stderr_progress(progress and not as_json) as report:
-            outcome = rerun_stored_version(lake, ref, weights=weights, timeout=timeout, memory_limit=memory_limit, progress=report)
+            outcome = rerun_stored_version(lake, ref, weights=weights, timeout=timeout, memory_limit=memory_limit, progress=report, actor=by)
     finally:
         lake.dispose()
     if as_json:

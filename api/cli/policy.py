@@ -107,21 +107,39 @@ def list_policies(policies_dir: Path, as_json: bool) -> None:
 
 
 @click.command(name="export-bom")
-@click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory: facts and digests are added.")
+@click.argument("target", metavar="CARD|NAME[@VERSION]")
+@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="For a card file: facts and digests are read from these files.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
-def export_bom(card_path: Path, weights: Path | None, out: Path | None) -> None:
-    """Write a CycloneDX 1.6 ML-BOM (machine-learning-model component, model card, pedigree) for a card."""
-    from engine.cards import load_card
+def export_bom(target: str, weights: Path | None, out: Path | None) -> None:
+    """Write a CycloneDX 1.6 ML-BOM (machine-learning-model component, model card, pedigree) for a card file or a stored version.
+
+    A stored version brings its stored facts and its lineage parents (relation, status, verification) as pedigree.
+    """
     from engine.reports.cyclonedx import render_bom
 
-    card = load_card(card_path)
-    facts = None
-    if weights is not None:
-        from engine.facts import extract_facts
+    if Path(target).is_file():
+        from engine.cards import load_card
 
-        facts = extract_facts(weights).to_dict()
-    document = render_bom(card, facts)
+        facts = None
+        if weights is not None:
+            from engine.facts import extract_facts
+
+            facts = extract_facts(weights).to_dict()
+        document = render_bom(load_card(target), facts)
+    else:
+        if weights is not None:
+            raise UsageError("--weights applies to a card file; a stored version uses the facts stored with it")
+        from engine.governance import stored_evidence
+        from engine.store.database import open_lake
+        from engine.store.versions import get_version
+
+        lake = open_lake()
+        try:
+            with lake.transaction() as session:
+                known = stored_evidence(session, get_version(session, target))
+                document = render_bom(known.card, known.facts, known.lineage)
+        finally:
+            lake.dispose()
     if out is None:
         sys.stdout.write(document)
     else:

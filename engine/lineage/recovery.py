@@ -79,8 +79,8 @@ class PairTable:
         squares, votes = [], []
         for name in names:
             x, y = self.samples[a][name], self.samples[b][name]
-            scale = max(np.linalg.norm(x), np.linalg.norm(y), 1e-12)
-            squares.append((np.linalg.norm(x - y) / scale) ** 2)
+            scale = max(_norm(x), _norm(y), 1e-12)
+            squares.append((_norm(x - y) / scale) ** 2)
             if squares[-1] > 0:
                 votes.append(self.vote(self.models[b].sketch["tensors"][name], self.models[a].sketch["tensors"][name]))
         return float(np.sqrt(np.mean(squares))), _direction(self.models[a], self.models[b], votes)
@@ -101,26 +101,42 @@ def _impossible(parent: ModelSource, child: ModelSource) -> bool:
 
 def find_merges(pairs: PairTable) -> dict[str, tuple[str, str, float, float]]:
     """child -> (parent a, parent b, weight of a, residual ratio) for models lying on the segment between two others."""
-    merges = {}
-    for child in sorted(pairs.models):
-        best = None
-        for a, b in combinations(sorted(pairs.models), 2):
-            if child in (a, b) or not all(key in pairs.distance for key in ((child, a), (child, b), (a, b))):
+    merges: dict[str, tuple[str, str, float, float]] = {}
+    stacked: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}  # every candidate pair reuses each model's concatenated samples
+
+    def vector(label: str, names: tuple[str, ...]) -> np.ndarray:
+        if (label, names) not in stacked:
+            stacked[label, names] = np.concatenate([pairs.samples[label][n] for n in names])
+        return stacked[label, names]
+
+    for a, b in combinations(sorted(pairs.models), 2):
+        if (a, b) not in pairs.distance:
+            continue
+        shared = pairs.shared(a, b)
+        for child in sorted(pairs.models):
+            if child in (a, b) or (child, a) not in pairs.distance or (child, b) not in pairs.distance:
                 continue
-            names = [n for n in pairs.shared(a, b) if n in pairs.samples[child]]
-            x = np.concatenate([pairs.samples[a][n] for n in names])
-            y = np.concatenate([pairs.samples[b][n] for n in names])
-            m = np.concatenate([pairs.samples[child][n] for n in names])
+            names = tuple(n for n in shared if n in pairs.samples[child])
+            x, y, m = vector(a, names), vector(b, names), vector(child, names)
             span = x - y
-            if not span.any():
+            spread = _inner(span, span)
+            if not spread:
                 continue
-            alpha = float((m - y) @ span / (span @ span))
-            residual = float(np.linalg.norm(m - y - alpha * span)) / max(min(np.linalg.norm(m - x), np.linalg.norm(m - y)), 1e-12)
-            if 0.05 < alpha < 0.95 and residual < MERGE_MAX_RESIDUAL and (best is None or residual < best[3]):
-                best = (a, b, alpha, residual)
-        if best:
-            merges[child] = best
+            alpha = _inner(m - y, span) / spread
+            residual = _norm(m - y - alpha * span) / max(min(_norm(m - x), _norm(m - y)), 1e-12)
+            if 0.05 < alpha < 0.95 and residual < MERGE_MAX_RESIDUAL and (child not in merges or residual < merges[child][3]):
+                merges[child] = (a, b, alpha, residual)
     return merges
+
+
+def _inner(x: np.ndarray, y: np.ndarray) -> float:
+    # Not `x @ y`: BLAS may hand vectors of a few thousand samples to its threads, and on a busy machine that
+    # dwarfs the arithmetic (merge search over the 11-model family on 2 shared cores: 2-12 s with BLAS dots, 0.2 s without).
+    return float(np.multiply(x, y).sum())
+
+
+def _norm(x: np.ndarray) -> float:
+    return _inner(x, x) ** 0.5
 
 
 def recover_tree(models: dict[str, ModelSource], statistic: str = "spread") -> list[RecoveredEdge]:

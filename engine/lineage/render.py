@@ -47,21 +47,22 @@ def render_text(graph: LineageGraph) -> str:
 
 
 def render_mermaid(graph: LineageGraph) -> str:
-    ids = {key: f"n{i}" for i, key in enumerate(sorted(graph.nodes))}
+    drawn = _drawn_nodes(graph)
+    ids = {key: f"n{i}" for i, key in enumerate(drawn)}
     lines = ["flowchart TD"]
-    for key, node in sorted(graph.nodes.items()):
+    for key, node in drawn.items():
         lines.append(f'  {ids[key]}["{_escape(node.key)}<br/>{node.status or "not in lake"}"]')
     for edge in graph.edges:
         arrow = "-->" if edge.declared else "-.->"
         lines.append(f"  {ids[edge.parent]} {arrow}|{_escape(edge_label(edge))}| {ids[edge.child]}")
     lines.append(f"  style {ids[graph.focus]} stroke-width:3px")
-    lines += [f"  style {ids[key]} stroke-dasharray: 5 5" for key, node in sorted(graph.nodes.items()) if node.status is None]
+    lines += [f"  style {ids[key]} stroke-dasharray: 5 5" for key, node in drawn.items() if node.status is None]
     return "\n".join(lines) + "\n"
 
 
 def render_dot(graph: LineageGraph) -> str:
     lines = ["digraph lineage {", "  rankdir=TB;", "  node [shape=box];"]
-    for key, node in sorted(graph.nodes.items()):
+    for key, node in _drawn_nodes(graph).items():
         style = ', penwidth=3' if key == graph.focus else (', style=dashed' if node.status is None else "")
         lines.append(f'  {_quote(key)} [label={_quote(node.key + chr(10) + (node.status or "not in lake"))}{style}];')
     for edge in graph.edges:
@@ -77,6 +78,13 @@ def render_json(graph: LineageGraph) -> str:
 
 
 FORMATS: dict[str, Callable[[LineageGraph], str]] = {"text": render_text, "mermaid": render_mermaid, "json": render_json, "dot": render_dot}
+
+
+def _drawn_nodes(graph: LineageGraph) -> dict[str, Node]:
+    """The focus and the ends of its edges, by key. Siblings and the path to root without edges in this direction
+    stay in the text and JSON views: drawn, they would float unconnected."""
+    keys = {graph.focus} | {edge.parent for edge in graph.edges} | {edge.child for edge in graph.edges}
+    return {key: graph.nodes[key] for key in sorted(keys)}
 
 
 def _index(graph: LineageGraph) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:

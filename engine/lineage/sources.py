@@ -52,11 +52,11 @@ class ModelSource:
             return {name: (info.shape, info.dtype) for name, info in self.files.tensors.items() if info.is_float}
         return {name: (tuple(t["shape"]), t["dtype"]) for name, t in self.sketch["tensors"].items()}
 
-    @property
+    @cached_property  # recovery asks for every pair; counting walks the whole tensor table
     def parameters(self) -> int:
         return self.files.parameters if self.files is not None else self.sketch["parameters"]
 
-    @property
+    @cached_property
     def float_bits(self) -> int | None:
         return self.files.float_bits if self.files is not None else self.sketch["float_bits"]
 

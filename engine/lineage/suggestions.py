@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from engine.audit import record as record_change
 from engine.errors import UsageError
 from engine.lineage.edges import VERSION_RELATION, accept_parent, model_source, parent_edges
 from engine.lineage.recovery import recover_tree
@@ -52,4 +53,6 @@ def accept_suggestion(session: Session, ref: str, parent_ref: str, accepted_by: 
     verification = verify_relation(model_source(child), sources if match["relation"] == "merge" else sources[0], match["relation"])
     evidence = verification | {"recovery": match, "accepted_by": accepted_by}
     edges = [accept_parent(session, child, p, match["relation"], evidence) for p in parents]
+    record_change(session, actor=accepted_by, action="lineage.accept", target=child.ref,
+                  after={"parents": [e.parent_name for e in edges], "relation": match["relation"]}, detail={"recovery": match})
     return {"model": child.ref, "accepted": [e.parent_name for e in edges], "relation": match["relation"], "evidence": evidence}

@@ -155,9 +155,15 @@ def within(args: dict, scope: Scope) -> Check:
                  tolerance[0] if tolerance else None, check.location, check.fact)
 
 
-def _same_text(claim: str, fact: str) -> bool:
-    """Names compare without case or separators: 'BertModel' ~ 'bert-model', 'Q4_K_M' ~ 'q4-k-m'."""
-    return re.sub(r"[-_ .]", "", claim.casefold()) == re.sub(r"[-_ .]", "", fact.casefold())
+def _same_text(claim: str, fact: str, field_name: str = "") -> bool:
+    """Names compare without case or separators ('BertModel' ~ 'bert-model', 'Q4_K_M' ~ 'q4-k-m'), and through
+    the field's value aliases: a card's dtype 'float32' is the weights' 'F32'."""
+    from engine.search.dsl import normalize_value
+
+    def canonical(text: str) -> str:
+        return re.sub(r"[-_ .]", "", normalize_value(field_name, text))
+
+    return canonical(claim) == canonical(fact)
 
 
 def claim_matches_fact(args: dict, scope: Scope) -> Check:
@@ -169,7 +175,7 @@ def claim_matches_fact(args: dict, scope: Scope) -> Check:
     if observed is MISSING or observed is None:
         return Check(SKIP, f"{dotted(fact)} is unknown", claimed=claimed, location=where, fact=fact)
     if isinstance(claimed, str) and isinstance(observed, str):
-        passed, stated = _same_text(claimed, observed), None
+        passed, stated = _same_text(claimed, observed, str(fact_path[-1])), None
     elif isinstance(claimed, (int, float)) and isinstance(observed, (int, float)) and not isinstance(claimed, bool):
         distance, stated = allowed_distance(args, observed)
         passed = abs(claimed - observed) <= distance

@@ -5,6 +5,7 @@ is data, never code.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,9 @@ from engine.policy.selectors import SELECTOR_SCHEMA
 from engine.policy.severity import SEVERITY_NAMES
 from engine.policy.validation import located_problems, problem_at
 
-_ID = r"^[a-z0-9][a-z0-9._-]*$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 RULE_SCHEMA = {
-    "id": {"type": "string", "required": True, "regex": _ID},
+    "id": {"type": "string", "required": True, "regex": ID_PATTERN},
     "title": {"type": "string", "required": True, "empty": False},
     "description": {"type": "string", "required": True, "empty": False},
     "severity": {"type": "string", "required": True, "allowed": list(SEVERITY_NAMES)},
@@ -29,7 +30,7 @@ RULE_SCHEMA = {
     "remediation": {"type": "string", "required": True, "empty": False},
 }
 PACK_SCHEMA = {
-    "pack": {"type": "string", "required": True, "regex": _ID},
+    "pack": {"type": "string", "required": True, "regex": ID_PATTERN},
     "version": {"type": "string", "required": True, "empty": False},
     "title": {"type": "string", "required": True, "empty": False},
     "description": {"type": "string"},
@@ -92,10 +93,16 @@ def parse_pack(raw: bytes, source: str) -> PolicyPack:
 
 
 def load_pack(path: str | Path) -> PolicyPack:
-    """One pack file; packs shipped in the checkout are named relative to it, so reports do not depend on where it lives."""
+    """One pack file; packs shipped in the checkout are named relative to it, so reports do not depend on where it lives.
+
+    Parsed packs are remembered by their exact bytes: every review loads the packs, and an edited file is new bytes.
+    """
     path = Path(path)
     shown = path.resolve().relative_to(PROJECT_ROOT) if path.resolve().is_relative_to(PROJECT_ROOT) else path
-    return parse_pack(path.read_bytes(), str(shown))
+    return _parse_pack_cached(path.read_bytes(), str(shown))
+
+
+_parse_pack_cached = functools.lru_cache(maxsize=64)(parse_pack)
 
 
 def load_policies(directory: str | Path = POLICIES_DIR) -> list[PolicyPack]:

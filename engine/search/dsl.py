@@ -1,16 +1,17 @@
 """The search query DSL: ONE table of fields and ONE of operators.
 
 From these two tables come the validation errors, the JSON Schema (which also constrains the chat LLM's
-grammar, with enums of values that exist in the lake), the human description of a query and, in
-engine/search/compile.py, the parameterised SQL. Nothing here builds SQL or trusts user text.
+grammar, with enums of values that exist in the lake), the human description of a query and the
+parameterised SQL: each operator's `sql` combines the primitives of a facet accessor (engine/search/compile.py
+gives one per field kind), so no operator is written twice and nothing here builds SQL or trusts user text.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from engine.errors import UsageError
+from engine.errors import InputInvalid, Problem, UsageError
 
 TEXT, NUMBER, DATE, TEXT_LIST = "text", "number", "date", "text_list"
 
@@ -28,7 +29,21 @@ class Operator:
     name: str
     words: str  # human reading: "license = mit", "parameters < 100M"
     kinds: frozenset[str]
+    sql: Callable[[Any, Any], Any]  # (facet accessor, value) -> SQLAlchemy condition
     takes_list: bool = False
+
+
+class QueryInvalid(InputInvalid, UsageError):
+    """A DSL document that cannot be run; each problem names where it is (`filters[1].op`) and what is valid.
+
+    An InputInvalid (located problems) that is also a UsageError, so callers catching either see it.
+    """
+
+    title = "Invalid search query"
+
+
+def _invalid(where: str, message: str) -> QueryInvalid:
+    return QueryInvalid([Problem("query", None, None, where, message)])
 
 
 FIELDS: dict[str, Field] = {f.name: f for f in [
@@ -53,15 +68,16 @@ METRIC_PREFIX = "metric:"
 METRIC_NAME = re.compile(r"^[a-z0-9_@.-]{1,64}$")
 
 _ORDERED = frozenset({NUMBER, DATE})
+# On a list field (language, dataset, owner, base_model) eq/in/contains hold when some element matches.
 OPERATORS: dict[str, Operator] = {o.name: o for o in [
-    Operator("eq", "=", frozenset({TEXT, NUMBER, DATE, TEXT_LIST})),
-    Operator("ne", "≠", frozenset({TEXT, NUMBER, DATE, TEXT_LIST})),
-    Operator("gt", ">", _ORDERED),
-    Operator("gte", "≥", _ORDERED),
-    Operator("lt", "<", _ORDERED),
-    Operator("lte", "≤", _ORDERED),
-    Operator("in", "in", frozenset({TEXT, NUMBER, TEXT_LIST}), takes_list=True),
-    Operator("contains", "contains", frozenset({TEXT, TEXT_LIST})),
+    Operator("eq", "=", frozenset({TEXT, NUMBER, DATE, TEXT_LIST}), lambda facet, v: facet.equals(v)),
+    Operator("ne", "≠", frozenset({TEXT, NUMBER, DATE, TEXT_LIST}), lambda facet, v: facet.differs(v)),
+    Operator("gt", ">", _ORDERED, lambda facet, v: facet.scalar > v),
+    Operator("gte", "≥", _ORDERED, lambda facet, v: facet.scalar >= v),
+    Operator("lt", "<", _ORDERED, lambda facet, v: facet.scalar < v),
+    Operator("lte", "≤", _ORDERED, lambda facet, v: facet.scalar <= v),
+    Operator("in", "in", frozenset({TEXT, NUMBER, TEXT_LIST}), lambda facet, v: facet.any_of(v), takes_list=True),
+    Operator("contains", "contains", frozenset({TEXT, TEXT_LIST}), lambda facet, v: facet.has_substring(v)),
 ]}
 
 SORT_FIELDS = ("relevance", "name", "created", "parameters", "context_length")
@@ -81,8 +97,11 @@ def normalize_value(field_name: str, value: str) -> str:
     """Canonical lowercase spelling of a text value for a field ('float16' and 'F16' are one dtype)."""
     lowered = value.strip().lower()
     return VALUE_ALIASES.get(field_name, {}).get(lowered, lowered)
+
+
 LINEAGE_KEYS = ("descendant_of", "ancestor_of")
 MAX_LIMIT = 100
+MAX_OFFSET = 10_000
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,7 @@ class Query:
     sort: dict = field(default_factory=lambda: dict(DEFAULT_SORT))
     limit: int = 20
     offset: int = 0
+    all_versions: bool = False  # default: only the latest version of each model
     extra: dict = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict:
@@ -116,86 +136,101 @@ class Query:
             document["lineage"] = dict(self.lineage)
         if self.similar_to:
             document["similar_to"] = self.similar_to
+        if self.all_versions:
+            document["all_versions"] = True
         return document | {"sort": self.sort, "limit": self.limit, "offset": self.offset}
 
 
-def field_spec(name: str) -> Field:
+SearchQuery = Query
+QUERY_KEYS = ("text", "filters", "lineage", "similar_to", "sort", "limit", "offset", "all_versions")
+RELATIONS = ("finetune", "adapter", "quantized", "merge", "distillation", "conversion")
+
+
+def field_spec(name: str, where: str = "field") -> Field:
     """The Field for a canonical name, including `metric:<name>` fields."""
     if name in FIELDS:
         return FIELDS[name]
-    if name.startswith(METRIC_PREFIX) and METRIC_NAME.match(name[len(METRIC_PREFIX):]):
+    if isinstance(name, str) and name.startswith(METRIC_PREFIX) and METRIC_NAME.match(name[len(METRIC_PREFIX):]):
         return Field(name, NUMBER, name[len(METRIC_PREFIX):])
-    raise UsageError(f"unknown field {name!r}; valid fields: {', '.join(FIELDS)}, metric:<name>")
+    raise _invalid(where, f"unknown field {name!r}; valid fields: {', '.join(FIELDS)}, metric:<name>")
 
 
-def parse_filter(document: Any) -> Filter:
+def parse_filter(document: Any, where: str = "filters[0]") -> Filter:
     """{field, op, value} -> Filter, with an error naming what is wrong and what is valid."""
     if not isinstance(document, dict) or set(document) != {"field", "op", "value"}:
-        raise UsageError(f"a filter is {{field, op, value}}, got {document!r}")
-    spec = field_spec(document["field"])
-    op = OPERATORS.get(document["op"])
+        raise _invalid(where, f"a filter is {{field, op, value}}, got {document!r}")
+    spec = field_spec(document["field"], f"{where}.field")
+    op = OPERATORS.get(document["op"]) if isinstance(document["op"], str) else None
     if op is None:
-        raise UsageError(f"unknown operator {document['op']!r}; valid operators: {', '.join(OPERATORS)}")
+        raise _invalid(f"{where}.op", f"unknown operator {document['op']!r}; valid operators: {', '.join(OPERATORS)}")
     if spec.kind not in op.kinds:
         valid = [name for name, o in OPERATORS.items() if spec.kind in o.kinds]
-        raise UsageError(f"operator {op.name!r} does not apply to {spec.name!r}; use one of: {', '.join(valid)}")
-    return Filter(spec.name, op.name, _coerce(spec, op, document["value"]))
+        raise _invalid(f"{where}.op", f"operator {op.name!r} does not apply to {spec.name!r}; use one of: {', '.join(valid)}")
+    return Filter(spec.name, op.name, _coerce(spec, op, document["value"], f"{where}.value"))
 
 
-def _coerce(spec: Field, op: Operator, value: Any) -> Any:
+def _coerce(spec: Field, op: Operator, value: Any, where: str) -> Any:
     if op.takes_list:
-        if not isinstance(value, list) or not value:
-            raise UsageError(f"operator 'in' needs a non-empty list value for {spec.name!r}")
-        return [_coerce_one(spec, item) for item in value]
-    return _coerce_one(spec, value)
+        if not isinstance(value, list) or not value or len(value) > 100:
+            raise _invalid(where, f"operator 'in' needs a list of 1 to 100 values for {spec.name!r}")
+        return [_coerce_one(spec, item, f"{where}[{i}]") for i, item in enumerate(value)]
+    return _coerce_one(spec, value, where)
 
 
-def _coerce_one(spec: Field, value: Any) -> Any:
+def _coerce_one(spec: Field, value: Any, where: str) -> Any:
     if spec.kind == NUMBER:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise UsageError(f"{spec.name!r} needs a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+            raise _invalid(where, f"{spec.name!r} needs a number, got {value!r}")
         return value
     if spec.kind == DATE:
         if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-            raise UsageError(f"{spec.name!r} needs a date YYYY-MM-DD, got {value!r}")
+            raise _invalid(where, f"{spec.name!r} needs a date YYYY-MM-DD, got {value!r}")
         return value
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
-        raise UsageError(f"{spec.name!r} needs a text value, got {value!r}")
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "" or len(str(value)) > 200:
+        raise _invalid(where, f"{spec.name!r} needs a text value of 1 to 200 characters, got {value!r}")
     return normalize_value(spec.name, str(value))
 
 
 def parse_query(document: Any) -> Query:
     """Validate a DSL document (as sent by a script, the API or the chat LLM) into a Query."""
+    if isinstance(document, Query):
+        return document
     if not isinstance(document, dict):
-        raise UsageError("a query is a JSON object")
-    unknown = set(document) - {"text", "filters", "lineage", "similar_to", "sort", "limit", "offset"}
+        raise _invalid("", "a query is a JSON object")
+    unknown = set(document) - set(QUERY_KEYS)
     if unknown:
-        raise UsageError(f"unknown query keys: {', '.join(sorted(unknown))}; valid: text, filters, lineage, similar_to, sort, limit, offset")
+        raise _invalid("", f"unknown query keys: {', '.join(sorted(map(str, unknown)))}; valid: {', '.join(QUERY_KEYS)}")
     text = document.get("text") or ""
     if not isinstance(text, str) or len(text) > 1000:
-        raise UsageError("text must be a string of at most 1000 characters")
+        raise _invalid("text", "text must be a string of at most 1000 characters")
     filters = document.get("filters") or []
     if not isinstance(filters, list) or len(filters) > 20:
-        raise UsageError("filters must be a list of at most 20 {field, op, value} objects")
+        raise _invalid("filters", "filters must be a list of at most 20 {field, op, value} objects")
     sort = _parse_sort(document.get("sort"))
     limit, offset = document.get("limit", 20), document.get("offset", 0)
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT or not isinstance(offset, int) or offset < 0:
-        raise UsageError(f"limit must be 1..{MAX_LIMIT} and offset >= 0")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise _invalid("limit", f"limit must be an integer 1..{MAX_LIMIT}, got {limit!r}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise _invalid("offset", f"offset must be an integer 0..{MAX_OFFSET}, got {offset!r}")
     similar_to = document.get("similar_to")
-    if similar_to is not None and not isinstance(similar_to, str):
-        raise UsageError("similar_to must be a model reference NAME[@VERSION]")
-    return Query(text=text.strip(), filters=tuple(parse_filter(f) for f in filters), lineage=_parse_lineage(document.get("lineage")),
-                 similar_to=similar_to, sort=sort, limit=limit, offset=offset)
+    if similar_to is not None and (not isinstance(similar_to, str) or not similar_to.strip()):
+        raise _invalid("similar_to", "similar_to must be a model reference NAME[@VERSION]")
+    all_versions = document.get("all_versions", False)
+    if not isinstance(all_versions, bool):
+        raise _invalid("all_versions", "all_versions must be true or false")
+    return Query(text=text.strip(), filters=tuple(parse_filter(f, f"filters[{i}]") for i, f in enumerate(filters)),
+                 lineage=_parse_lineage(document.get("lineage")), similar_to=similar_to and similar_to.strip(), sort=sort,
+                 limit=limit, offset=offset, all_versions=all_versions)
 
 
 def _parse_sort(document: Any) -> dict:
     if not document:
         return dict(DEFAULT_SORT)
     if not isinstance(document, dict) or set(document) - {"field", "order"} or document.get("field") not in SORT_FIELDS:
-        raise UsageError(f"sort is {{field, order}} with field one of {', '.join(SORT_FIELDS)} and order asc|desc")
+        raise _invalid("sort", f"sort is {{field, order}} with field one of {', '.join(SORT_FIELDS)} and order asc|desc")
     order = document.get("order", "asc" if document["field"] == "name" else "desc")
     if order not in SORT_ORDERS:
-        raise UsageError(f"unknown sort order {order!r}; valid: asc, desc")
+        raise _invalid("sort.order", f"unknown sort order {order!r}; valid: asc, desc")
     return {"field": document["field"], "order": order}
 
 
@@ -204,12 +239,12 @@ def _parse_lineage(document: Any) -> dict | None:
         return None
     keys = [key for key in LINEAGE_KEYS if key in document] if isinstance(document, dict) else []
     extra = set(document) - set(LINEAGE_KEYS) - {"relation"} if isinstance(document, dict) else {"?"}
-    if len(keys) != 1 or extra or not isinstance(document[keys[0]], str):
-        raise UsageError("lineage is {descendant_of: ID} or {ancestor_of: ID}, optionally with relation")
+    if len(keys) != 1 or extra or not isinstance(document[keys[0]], str) or not document[keys[0]].strip():
+        raise _invalid("lineage", "lineage is {descendant_of: ID} or {ancestor_of: ID}, optionally with relation")
     relation = document.get("relation")
-    if relation is not None and relation not in ("finetune", "adapter", "quantized", "merge", "distillation", "conversion"):
-        raise UsageError(f"unknown relation {relation!r}")
-    return {keys[0]: document[keys[0]]} | ({"relation": relation} if relation else {})
+    if relation is not None and relation not in RELATIONS:
+        raise _invalid("lineage.relation", f"unknown relation {relation!r}; valid: {', '.join(RELATIONS)}")
+    return {keys[0]: document[keys[0]].strip()} | ({"relation": relation} if relation else {})
 
 
 def describe(query: Query) -> str:
@@ -224,6 +259,8 @@ def describe(query: Query) -> str:
         clauses.append(f"behaving like {query.similar_to}")
     if query.text:
         clauses.append(f"matching \"{query.text}\"")
+    if query.all_versions:
+        clauses.append("in every version")
     head = " ".join(adjectives + ["models"])
     return head + (" " + ", ".join(clauses) if clauses else "")
 
@@ -250,17 +287,17 @@ def _value_words(value: Any) -> str:
 def query_json_schema(vocabulary: dict[str, list[str]] | None = None) -> dict:
     """JSON Schema of the DSL. With a vocabulary ({field: values in the lake}) text values become enums."""
     vocabulary = vocabulary or {}
-    filter_variants = []
-    for spec in FIELDS.values():
-        ops = [name for name, o in OPERATORS.items() if spec.kind in o.kinds]
-        value_schema = _value_schema(spec, vocabulary.get(spec.name))
-        scalar_ops = [o for o in ops if not OPERATORS[o].takes_list]
-        filter_variants.append(_filter_schema({"const": spec.name}, scalar_ops, value_schema))
-        if "in" in ops:
-            filter_variants.append(_filter_schema({"const": spec.name}, ["in"], {"type": "array", "items": value_schema, "minItems": 1}))
     metric_names = vocabulary.get("metric")
     metric_field = {"enum": [METRIC_PREFIX + m for m in metric_names]} if metric_names else {"type": "string", "pattern": f"^{METRIC_PREFIX}[a-z0-9_@.-]+$"}
-    filter_variants.append(_filter_schema(metric_field, ["eq", "ne", "gt", "gte", "lt", "lte"], {"type": "number"}))
+    fields = [({"const": spec.name}, spec) for spec in FIELDS.values()] + [(metric_field, Field(METRIC_PREFIX, NUMBER, "metric"))]
+    filter_variants = []
+    for field_schema, spec in fields:
+        value_schema = _value_schema(spec, vocabulary.get(spec.name))
+        for takes_list in (False, True):
+            ops = [name for name, o in OPERATORS.items() if spec.kind in o.kinds and o.takes_list == takes_list]
+            if ops:
+                items = {"type": "array", "items": value_schema, "minItems": 1, "maxItems": 100} if takes_list else value_schema
+                filter_variants.append(_filter_schema(field_schema, ops, items))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Model Lake search query",
@@ -271,16 +308,22 @@ def query_json_schema(vocabulary: dict[str, list[str]] | None = None) -> dict:
             "filters": {"type": "array", "maxItems": 20, "items": {"anyOf": filter_variants}},
             "lineage": {
                 "type": "object", "additionalProperties": False, "minProperties": 1,
-                "properties": {"descendant_of": {"type": "string"}, "ancestor_of": {"type": "string"},
-                               "relation": {"enum": ["finetune", "adapter", "quantized", "merge", "distillation", "conversion"]}},
+                "properties": {"descendant_of": _model_schema(vocabulary), "ancestor_of": _model_schema(vocabulary),
+                               "relation": {"enum": list(RELATIONS)}},
             },
-            "similar_to": {"type": "string"},
+            "similar_to": _model_schema(vocabulary),
             "sort": {"type": "object", "additionalProperties": False, "required": ["field"],
                      "properties": {"field": {"enum": list(SORT_FIELDS)}, "order": {"enum": list(SORT_ORDERS)}}},
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-            "offset": {"type": "integer", "minimum": 0},
+            "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+            "all_versions": {"type": "boolean"},
         },
     }
+
+
+def _model_schema(vocabulary: dict[str, list[str]]) -> dict:
+    models = vocabulary.get("model")
+    return {"enum": sorted(models)} if models else {"type": "string", "minLength": 1}
 
 
 def _value_schema(spec: Field, values: list[str] | None) -> dict:

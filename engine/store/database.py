@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings, load_settings
-from engine.errors import DatabaseUnavailable
+from engine.errors import DatabaseUnavailable, UsageError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_ID = 7_240_301  # arbitrary, constant: serialises migrations across processes
@@ -39,6 +39,8 @@ class Lake:
                 yield session
         except OperationalError as error:
             raise DatabaseUnavailable(f"database unavailable: {error.orig or error}") from error
+        except DataError as error:  # a value Postgres cannot hold (NUL in text, number out of range): the input's fault
+            raise UsageError(f"a value cannot be stored: {str(error.orig or error).splitlines()[0]}") from error
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -33,9 +33,14 @@ def test_validate_ok_and_invalid(tmp_path):
 def test_submit_list_show(lake_env):
     created = run("submit", EXAMPLE, "--json")
     assert created.exit_code == 0, created.output
-    assert json.loads(created.output) | {"version_id": 0} == {"ref": "acme/contract-summarizer@1.0.0", "created": True, "version_id": 0, "status": "pending"}
+    submitted = json.loads(created.output)
+    assert (submitted["ref"], submitted["created"], submitted["status"]) == ("acme/contract-summarizer@1.0.0", True, "changes_requested")
+    assert [v["rule_id"] for v in submitted["review"]["violations"]] == [
+        "completeness.artifacts", "lineage.base-approved", "security.weights-digest"]  # its base is not in this lake
     again = run("submit", EXAMPLE)
-    assert again.output.strip() == "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [pending]"
+    assert again.output.splitlines()[0] == (
+        "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [changes_requested], automated review: changes_requested")
+    assert "  fail [high] security.weights-digest: Artifact digest missing: card.artifacts has no elements" in again.output.splitlines()
     rows = json.loads(run("list", "--json").output)
     assert [(r["name"], r["version"], r["versions"], r["task"], r["license"], r["owner"]) for r in rows] == [
         ("acme/contract-summarizer", "1.0.0", 1, "summarization", "apache-2.0", "Jane Doe")

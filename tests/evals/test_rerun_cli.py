@@ -41,6 +41,7 @@ def test_rerun_stores_results_and_exits_1_on_a_failed_claim(lake_env, tmp_path, 
     assert outcome["ref"] == "acme/review-probe@1.0.0"
     assert [(r["status"], r["observed"]) for r in outcome["evals"]] == [("pass", 0.78), ("fail", 0.78), ("not_comparable", None)]
     assert outcome["evals"][0]["evidence"]["weights"] == str(tmp_path / "weights" / "model.bin")
+    assert "evaluations.reruns-agree" in {v["rule_id"] for v in outcome["review"]["violations"]}  # the version is reviewed again
     with lake_env.transaction() as session:
         rows = session.execute(select(EvalRun).order_by(EvalRun.id)).scalars().all()
         stored = [(row.evaluation_index, row.harness, row.metric, row.status, row.result["claimed"]) for row in rows[:3]]

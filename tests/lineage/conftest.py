@@ -28,15 +28,24 @@ def family_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def submit_member(lake, family_dir):
-    """Submit one family member's card (optionally edited) with its weights."""
+    """Submit one family member's card (optionally edited: a None value removes the field) with its weights.
 
-    def submit_one(name: str, **changes):
+    With rerun=True the card's evaluations are rerun on the member's weights first (real worker) and stored.
+    """
+
+    def submit_one(name: str, rerun: bool = False, **changes):
         card = load_card(family_dir / name / "card.yaml")
         if changes:
             from engine.cards import card_from_dict
 
             data = {k: v for k, v in (card.data | changes).items() if v is not None}
             card = card_from_dict(data, source=card.source)
-        return submit(lake, card, Evidence(weights=weights_path_for(card)))
+        weights = weights_path_for(card)
+        evals = None
+        if rerun:
+            from engine.evals import rerun_evaluations
+
+            evals = rerun_evaluations(card, weights, timeout=600)
+        return submit(lake, card, Evidence(weights=weights, evals=evals))
 
     return submit_one

@@ -17,7 +17,7 @@ from tests.store.test_submit import make_card
 def test_decide_sets_status_and_keeps_the_comment(lake):
     submit(lake, make_card(), submitted_by="sam")
     result = decide(lake, "acme/tiny", "approve", by="rita", comment="claims verified")
-    assert result == {"ref": "acme/tiny@1.0", "status": "approved", "previous_status": "pending", "decision": "approve", "decided_by": "rita", "comment": "claims verified"}
+    assert result == {"ref": "acme/tiny@1.0", "status": "approved", "previous_status": "changes_requested", "decision": "approve", "decided_by": "rita", "comment": "claims verified"}
     with lake.transaction() as session:
         assert get_version(session, "acme/tiny@1.0").status == "approved"
 
@@ -35,7 +35,7 @@ def test_refused_decisions_change_nothing(lake, decision, by, comment, error, me
     with pytest.raises(error, match=message):
         decide(lake, "acme/tiny", decision, by=by, comment=comment)
     with lake.transaction() as session:
-        assert get_version(session, "acme/tiny").status == "pending"
+        assert get_version(session, "acme/tiny").status == "changes_requested"
 
 
 def test_review_cli(lake_env):

@@ -24,7 +24,7 @@ def count_versions(lake) -> int:
 
 def test_submit_creates_a_version(lake):
     result = submit(lake, make_card(description="first"))
-    assert (result.ref, result.created, result.status) == ("acme/tiny@1.0", True, "pending")
+    assert (result.ref, result.created, result.status) == ("acme/tiny@1.0", True, "changes_requested")  # the minimal card fails completeness
     with lake.transaction() as session:
         stored = get_version(session, "acme/tiny@1.0")
         assert stored.card["description"] == "first"

@@ -1,16 +1,22 @@
-"""One search document per model version: text, embedding (pgvector), full-text vector and facet columns."""
+"""One search document per model version: text, embedding (pgvector), full-text vector and facet columns.
+
+`behaviour` is the model's own behaviour signature (engine/search/behaviour.py) when its weights could be run
+offline; `is_latest` marks the latest version of each model so search can default to one row per model.
+"""
 from __future__ import annotations
 
 import datetime as dt
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import BigInteger, Computed, DateTime, ForeignKey, Index, Text
+from sqlalchemy import Boolean, Computed, DateTime, ForeignKey, Index, Text, true
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.store.tables.base import Base
 
 EMBEDDING_DIM = 384
+BEHAVIOUR_PROBES = 24
+BEHAVIOUR_DIM = BEHAVIOUR_PROBES * (BEHAVIOUR_PROBES - 1) // 2  # the probe-similarity matrix's upper triangle
 
 
 class SearchDocument(Base):
@@ -20,6 +26,7 @@ class SearchDocument(Base):
         Index("ix_search_tsv", "tsv", postgresql_using="gin"),
         Index("ix_search_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
         Index("ix_search_facets", "facets", postgresql_using="gin", postgresql_ops={"facets": "jsonb_path_ops"}),
+        Index("ix_search_behaviour_hnsw", "behaviour", postgresql_using="hnsw", postgresql_ops={"behaviour": "vector_cosine_ops"}),
     )
 
     version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"), primary_key=True)
@@ -29,4 +36,6 @@ class SearchDocument(Base):
     tsv = mapped_column(TSVECTOR, Computed("to_tsvector('english', coalesce(name, '') || ' ' || body)", persisted=True))
     embedding = mapped_column(Vector(EMBEDDING_DIM))
     facets: Mapped[dict] = mapped_column(JSONB, nullable=False, server_default="{}")
+    behaviour = mapped_column(Vector(BEHAVIOUR_DIM))
+    is_latest: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

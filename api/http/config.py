@@ -1,0 +1,45 @@
+"""What the HTTP service needs besides the database: where policies live, which server paths callers may name."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litestar.di import NamedDependency
+
+from engine.config import Settings
+from engine.errors import Forbidden, NotFound
+from engine.paths import POLICIES_DIR
+from engine.store.database import Lake
+
+MAX_OFFSET = 1_000_000_000  # past any real page, inside Postgres' bigint
+MAX_BODY_BYTES = 2_000_000  # a card is at most 1 MB (engine/cards YamlLimits); JSON around it doubles at worst
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    policies_dir: Path = POLICIES_DIR
+    # Callers may name weights or diff paths on the server only inside these directories.
+    server_roots: tuple[Path, ...] = field(default_factory=tuple)
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    @classmethod
+    def from_settings(cls, settings: Settings, environ: dict[str, str] | None = None) -> HttpConfig:
+        """MODELLAKE_POLICIES (default policies/) and MODELLAKE_SERVER_ROOTS (os.pathsep-separated; default MODELLAKE_HOME and the cwd)."""
+        env = os.environ if environ is None else environ
+        roots = [Path(p) for p in env.get("MODELLAKE_SERVER_ROOTS", "").split(os.pathsep) if p] or [settings.home, Path.cwd()]
+        return cls(policies_dir=Path(env.get("MODELLAKE_POLICIES", POLICIES_DIR)), server_roots=tuple(p.resolve() for p in roots))
+
+    def check_server_path(self, path: Path | str) -> Path:
+        """`path` resolved, if it exists inside an allowed root; else Forbidden (callers must not read the server's other files)."""
+        resolved = Path(path).resolve()
+        if not any(resolved.is_relative_to(root) for root in self.server_roots):
+            raise Forbidden(f"{path} is outside the directories this server reads models from (MODELLAKE_SERVER_ROOTS)")
+        if not resolved.exists():
+            raise NotFound(f"{path} does not exist on the server")
+        return resolved
+
+
+# What handlers declare to receive the app's open lake and this config (provided once in create_app).
+LakeDep = NamedDependency[Lake]
+ConfigDep = NamedDependency[HttpConfig]

@@ -1,0 +1,97 @@
+"""/models: submit, list, one version, versions; /lineage and /diff."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from litestar import Request, Response, get, post
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
+
+from api.http.auth import permission
+from api.http.config import MAX_OFFSET, ConfigDep, LakeDep
+from engine.cards import Card, card_from_dict, parse_card
+
+# A model reference at the end of a path: NAME or NAME@VERSION, where NAME may hold one slash (org/name).
+REF = PathParameter(description="NAME or NAME@VERSION (NAME may be org/name)",
+                    schema_extra={"format": "model-ref", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._/@+-]*$"})
+HTTP_CARD_SOURCE = "submitted-card.yaml"  # cards sent over HTTP have no file; findings still cite their lines
+
+
+@dataclass
+class SubmitRequest:
+    card: str | dict[str, Any]  # the card as YAML text, or as a JSON object
+    weights: str | None = None  # a model file or directory on the server (inside MODELLAKE_SERVER_ROOTS)
+
+
+def card_of(card: str | dict[str, Any]) -> Card:
+    return parse_card(card.encode("utf-8"), HTTP_CARD_SOURCE) if isinstance(card, str) else card_from_dict(card, HTTP_CARD_SOURCE)
+
+
+@post("/models", opt=permission("submit"), sync_to_thread=True, status_code=201)
+def submit_model(data: JSONBody[SubmitRequest], lake: LakeDep, config: ConfigDep, request: Request) -> Response[dict[str, Any]]:
+    """Validate a card, read facts from its weights, store it as a new version (200 when identical content was already stored)."""
+    from engine.submission import gather_evidence, submit, weights_path_for
+
+    card = card_of(data.card)
+    weights = weights_path_for(card, data.weights)
+    evidence = gather_evidence(card, config.check_server_path(weights) if weights else None)
+    result = submit(lake, card, evidence, submitted_by=request.user.name)
+    return Response(result.to_dict(), status_code=201 if result.created else 200)
+
+
+@get("/models", opt=permission("read"), sync_to_thread=True)
+def list_models(lake: LakeDep, status: FromQuery[str | None] = None, task: FromQuery[str | None] = None,
+                domain: FromQuery[str | None] = None, license: FromQuery[str | None] = None, owner: FromQuery[str | None] = None,
+                q: Annotated[str | None, QueryParameter(description="name contains")] = None,
+                limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+                offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
+    """The catalog: latest version of each model, filtered, one page at a time."""
+    from engine.catalog import catalog_rows
+    from engine.catalog_query import filter_rows, page
+
+    filters = {"status": status, "task": task, "domain": domain, "license": license, "owner": owner}
+    return page(filter_rows(catalog_rows(lake), filters, q), limit, offset)
+
+
+@get("/models/{ref:path}", opt=permission("read"), sync_to_thread=True)
+def get_version(ref: Annotated[Path, REF], lake: LakeDep) -> dict[str, Any]:
+    """One version (NAME or NAME@VERSION; the latest when no version is given): card, status, facts, review summary."""
+    from engine.catalog import version_detail
+
+    return version_detail(str(ref).lstrip("/"), lake)
+
+
+@get("/versions/{name:path}", opt=permission("read"), sync_to_thread=True)
+def list_model_versions(name: Annotated[Path, REF], lake: LakeDep) -> list[dict[str, Any]]:
+    """Every version of one model, oldest first."""
+    from engine.catalog_query import version_rows
+
+    return version_rows(lake, str(name).lstrip("/"))
+
+
+@get("/lineage/{ref:path}", opt=permission("read"), sync_to_thread=True)
+def lineage(ref: Annotated[Path, REF], lake: LakeDep, direction: FromQuery[Literal["up", "down", "both"]] = "both",
+            format: FromQuery[Literal["json", "mermaid", "dot", "text"]] = "json") -> Response[Any]:
+    """The family tree around a version: ancestors, descendants, edges with their verification evidence."""
+    from engine.lineage import FORMATS, lineage_graph
+
+    with lake.transaction() as session:
+        graph = lineage_graph(session, str(ref).lstrip("/"), direction)
+    if format == "json":
+        return Response(graph.to_dict())
+    return Response(FORMATS[format](graph), media_type="text/plain")
+
+
+@get("/diff", opt=permission("read"), sync_to_thread=True)
+def diff(a: FromQuery[str], b: FromQuery[str], lake: LakeDep, config: ConfigDep) -> dict[str, Any]:
+    """What changed from A to B (lake references, or model paths inside MODELLAKE_SERVER_ROOTS)."""
+    from engine.lineage import diff_models, resolve_side
+
+    for side in (a, b):
+        if Path(side).exists():
+            config.check_server_path(side)
+    return diff_models(resolve_side(a, lake), resolve_side(b, lake))
+
+
+ROUTES = [submit_model, list_models, get_version, list_model_versions, lineage, diff]

@@ -1,0 +1,136 @@
+"""The web UI: server-rendered pages (Jinja templates) over the same engine calls as the JSON API.
+
+Signing in stores the API token in an HttpOnly, SameSite=Strict cookie, which the token middleware reads
+like a bearer header; SameSite=Strict is what keeps other sites from posting the forms with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from api.http.auth import PUBLIC, TOKEN_COOKIE, permission
+from api.http.config import LakeDep
+from api.http.routes.models import REF
+from engine.catalog_query import CATALOG_FILTERS
+from engine.tokens import authenticate
+
+@dataclass
+class LoginForm:
+    token: str
+    next: str = "/ui"
+
+
+@dataclass
+class DecisionForm:
+    ref: str
+    decision: str
+    comment: str
+
+
+@dataclass
+class ChatForm:
+    question: str
+    conversation_id: str = ""
+
+
+def page(name: str, request: Request, **context: Any) -> Template:
+    return Template(name, context={"user": request.scope.get("user"), **context})
+
+
+@get("/", opt=permission(PUBLIC), include_in_schema=False)
+async def home() -> Redirect:
+    return Redirect("/ui")
+
+
+@get("/login", opt=permission(PUBLIC))
+async def login_page(request: Request, next: FromQuery[str] = "/ui") -> Template:
+    return page("login.html", request, next=next, error=None)
+
+
+@post("/login", opt=permission(PUBLIC), sync_to_thread=True)
+def login(request: Request, data: URLEncodedBody[LoginForm], lake: LakeDep) -> Template | Redirect:
+    if authenticate(lake, data.token.strip()) is None:
+        return page("login.html", request, next=data.next, error="unknown or revoked token")
+    target = data.next if data.next.startswith("/ui") else "/ui"
+    response = Redirect(target)
+    response.set_cookie(TOKEN_COOKIE, data.token.strip(), httponly=True, samesite="strict", path="/")
+    return response
+
+
+@post("/logout", opt=permission(PUBLIC))  # only clears the cookie
+async def logout() -> Redirect:
+    response = Redirect("/ui/login")
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    return response
+
+
+@get("/", opt=permission("read"), sync_to_thread=True)
+def catalog(request: Request, lake: LakeDep, q: FromQuery[str | None] = None, status: FromQuery[str | None] = None, task: FromQuery[str | None] = None, domain: FromQuery[str | None] = None,
+            license: FromQuery[str | None] = None, owner: FromQuery[str | None] = None) -> Template:
+    """Catalog with facets; the search box runs a semantic search over the lake."""
+    from engine.catalog import catalog_rows
+    from engine.catalog_query import facet_counts, filter_rows
+
+    rows = catalog_rows(lake)
+    chosen = {"status": status, "task": task, "domain": domain, "license": license, "owner": owner}
+    found = None
+    if q:
+        from engine.search import search
+
+        with lake.transaction() as session:
+            found = search(session, {"text": q, "limit": 20}).to_dict()
+    return page("catalog.html", request, rows=filter_rows(rows, chosen), facets=facet_counts(rows), chosen=chosen, q=q or "", found=found,
+                filters=CATALOG_FILTERS)
+
+
+@get("/models/{ref:path}", opt=permission("read"), sync_to_thread=True)
+def model_page(request: Request, ref: Annotated[Path, REF], lake: LakeDep) -> Template:
+    """Card, facts, findings with evidence, the human decision and the lineage picture."""
+    from engine.catalog import version_detail
+    from engine.lineage import lineage_graph
+    from engine.stored_reviews import version_review
+
+    from api.http.lineage_svg import lineage_svg
+
+    ref = str(ref).lstrip("/")
+    detail = version_detail(ref, lake)
+    review, meta = version_review(lake, f"{detail['name']}@{detail['version']}")
+    with lake.transaction() as session:
+        graph = lineage_graph(session, meta["ref"])
+    return page("model.html", request, detail=detail, review=review.to_dict(), meta=meta, lineage_svg=lineage_svg(graph))
+
+
+@get("/reviews", opt=permission("read"), sync_to_thread=True)
+def review_queue_page(request: Request, lake: LakeDep) -> Template:
+    from engine.stored_reviews import review_queue
+
+    return page("reviews.html", request, queue=review_queue(lake))
+
+
+@post("/decisions", opt=permission("decide"), sync_to_thread=True)
+def decide_from_form(request: Request, data: URLEncodedBody[DecisionForm], lake: LakeDep) -> Redirect:
+    from engine.decisions import decide
+
+    decide(lake, data.ref, data.decision, by=request.user.name, comment=data.comment)
+    return Redirect("/ui/reviews")
+
+
+@get("/chat", opt=permission("read"))
+async def chat_page(request: Request) -> Template:
+    return page("chat.html", request, answer=None, question="", conversation_id="")
+
+
+@post("/chat", opt=permission("read"), sync_to_thread=True)
+def chat_ask(request: Request, data: URLEncodedBody[ChatForm], lake: LakeDep) -> Template:
+    from engine.chat import ask
+
+    answer = ask(lake, data.question, conversation_id=data.conversation_id or None).to_dict()
+    return page("chat.html", request, answer=answer, question=data.question, conversation_id=answer.get("conversation_id") or "")
+
+
+ROUTES = [login_page, login, logout, catalog, model_page, review_queue_page, decide_from_form, chat_page, chat_ask]

@@ -1,0 +1,92 @@
+"""Facts from the header only, and digest throughput, each against a baseline measured in the same run.
+
+(a) Time to facts (digests off) for a 2 GB and a 20 MB safetensors file with the same tensor names: header-only
+    reading makes them nearly equal. Files are written sparse (header, then a hole), so writing them is quick.
+(b) sha256 of one file by engine.facts.sha256_file against `sha256sum` on the same file, alternating, after a
+    warm-up read so both hash from the page cache. Goal: at least 0.8x sha256sum's throughput.
+Medians of --repeats runs. Usage: python benchmarks/facts.py [--repeats R] [--digest-mb MB]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from engine.facts import extract_facts, sha256_file
+
+TENSORS = 200
+
+
+def sparse_safetensors(path: Path, total_bytes: int) -> Path:
+    """A valid safetensors file of about total_bytes: TENSORS float32 matrices, the data section left as a hole."""
+    rows = max(1, total_bytes // (TENSORS * 4 * 1024))
+    header, offset = {}, 0
+    for i in range(TENSORS):
+        size = rows * 1024 * 4
+        header[f"model.layers.{i}.weight"] = {"dtype": "F32", "shape": [rows, 1024], "data_offsets": [offset, offset + size]}
+        offset += size
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    with path.open("wb") as handle:
+        handle.write(struct.pack("<Q", len(raw)) + raw)
+        handle.truncate(8 + len(raw) + offset)
+    return path
+
+
+def alternating_medians(functions: list, repeats: int) -> list[float]:
+    """Median seconds of each function, run in turn in every round so background load hits all of them alike."""
+    timings: list[list[float]] = [[] for _ in functions]
+    for _ in range(repeats):
+        for function, times in zip(functions, timings):
+            start = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - start)
+    return [statistics.median(times) for times in timings]
+
+
+def dense_file(path: Path, megabytes: int) -> Path:
+    block = os.urandom(16 << 20)
+    with path.open("wb") as handle:
+        for _ in range(max(1, megabytes // 16)):
+            handle.write(block)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--digest-mb", type=int, default=1024)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="facts-bench-") as folder:
+        root = Path(folder)
+        big = sparse_safetensors(root / "big.safetensors", 2 << 30)
+        small = sparse_safetensors(root / "small.safetensors", 20 << 20)
+        assert extract_facts(big, digest=False)["parameters"] > 100 * extract_facts(small, digest=False)["parameters"]  # also warms up
+        big_s, small_s = alternating_medians([lambda: extract_facts(big, digest=False), lambda: extract_facts(small, digest=False)],
+                                             args.repeats)
+        print(f"(a) time to facts, {TENSORS} tensors, digests off (median of {args.repeats})")
+        print(f"    {big.stat().st_size / 1e9:5.2f} GB file: {big_s * 1000:7.2f} ms")
+        print(f"    {small.stat().st_size / 1e6:5.1f} MB file: {small_s * 1000:7.2f} ms   (baseline)")
+        print(f"    ratio big/small: {big_s / small_s:.2f}x (header-only: goal close to 1x)")
+
+        blob = dense_file(root / "blob.bin", args.digest_mb)
+        size = blob.stat().st_size
+        reference = subprocess.run(["sha256sum", str(blob)], capture_output=True, text=True, check=True).stdout.split()[0]
+        assert sha256_file(blob, progress=False) == reference
+        ours, theirs = alternating_medians([lambda: sha256_file(blob, progress=False),
+                                            lambda: subprocess.run(["sha256sum", str(blob)], capture_output=True, check=True)], args.repeats)
+        ours_rate, theirs_rate = size / ours / 1e6, size / theirs / 1e6
+        print(f"(b) sha256 of a {size / 1e6:.0f} MB file (median of {args.repeats}, page cache warm)")
+        print(f"    engine.facts.sha256_file: {ours_rate:7.0f} MB/s")
+        print(f"    sha256sum (baseline):     {theirs_rate:7.0f} MB/s")
+        print(f"    ratio: {ours_rate / theirs_rate:.2f}x (goal >= 0.8x)")
+
+
+if __name__ == "__main__":
+    main()

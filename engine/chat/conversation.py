@@ -1,0 +1,42 @@
+"""Conversations: an id, and the last MAX_TURNS turns (question + validated query) kept in the lake."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.errors import Conflict, NotFound, UsageError
+from engine.store.tables import ChatTurn
+
+MAX_TURNS = 8  # older turns are deleted: a follow-up only ever needs the last query
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def new_conversation_id() -> str:
+    return uuid.uuid4().hex
+
+
+def last_query(session: Session, conversation_id: str) -> dict:
+    """The query of the conversation's latest turn; NotFound for an id the lake does not know."""
+    if not _ID.match(conversation_id):
+        raise UsageError(f"a conversation id is 32 hex characters, got {conversation_id!r}")
+    query = session.scalars(select(ChatTurn.query).where(ChatTurn.conversation_id == conversation_id)
+                            .order_by(ChatTurn.turn.desc()).limit(1)).first()
+    if query is None:
+        raise NotFound(f"no conversation {conversation_id}; omit the id to start a new one")
+    return query
+
+
+def record_turn(session: Session, conversation_id: str, question: str, query: dict) -> int:
+    """Append a turn and forget turns older than MAX_TURNS; returns the turn number."""
+    turn = (session.scalar(select(func.max(ChatTurn.turn)).where(ChatTurn.conversation_id == conversation_id)) or 0) + 1
+    try:
+        with session.begin_nested():  # a savepoint: two simultaneous turns of one conversation collide here
+            session.add(ChatTurn(conversation_id=conversation_id, turn=turn, question=question, query=query))
+    except IntegrityError as error:
+        raise Conflict(f"conversation {conversation_id} received two questions at once; ask again") from error
+    session.execute(delete(ChatTurn).where(ChatTurn.conversation_id == conversation_id, ChatTurn.turn <= turn - MAX_TURNS))
+    return turn

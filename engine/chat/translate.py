@@ -1,0 +1,201 @@
+"""Question (+ the conversation's last query) -> a validated DSL query, with the provenance of every part.
+
+Hybrid by design: the deterministic extraction (engine/chat/extract.py) reads what it recognises with
+certainty; a phrase that could name several fields, or that only resembles a lake value (embedding
+similarity), goes to the grammar-constrained LLM, which can only answer one of the offered fields or "text".
+The assembled document is validated by the DSL itself; a filter that does not validate is dropped and said.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+import yaml
+
+from engine.chat.extract import extract
+from engine.chat.spans import Ambiguity, Extraction, Found
+from engine.chat.lexicon import PROMPTS_DIR, Lexicon, load_lexicon
+from engine.errors import InputInvalid, Problem, UsageError
+from engine.search.dsl import FIELDS, TEXT, TEXT_LIST, describe, parse_filter, parse_query
+
+MAX_QUESTION_CHARS = 1000
+CHAT_LIMIT = 10
+SIMILAR_VALUE_THRESHOLD = 0.6  # cosine (MiniLM) above which a word may mean a lake value: the LLM confirms
+_SIMILARITY_FIELDS = ("domain", "task")
+_HEAD_NOUNS = ("models", "model")
+_TEXT_CHOICE = "text"
+
+Chooser = Callable[[list[dict], list[str]], tuple[str, str]]  # (messages, choices) -> (choice, raw text)
+
+
+@dataclass
+class Translation:
+    query: dict
+    description: str
+    unexpressed: list[str]
+    provenance: dict = field(default_factory=dict)
+
+
+def check_question(question: object) -> str:
+    """The question, or InputInvalid naming what is wrong with it (empty, not text, too long)."""
+    if not isinstance(question, str) or not question.strip():
+        raise InputInvalid([Problem("question", None, None, "", "a question is a non-empty string")])
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputInvalid([Problem("question", None, None, "", f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")])
+    return question.strip()
+
+
+@lru_cache(maxsize=1)
+def _prompt_prefix() -> tuple[dict, ...]:
+    """System prompt and few-shot turns, from prompts/nlq/ (data files, edited without touching code)."""
+    template = (PROMPTS_DIR / "choice.txt").read_text(encoding="utf-8")
+    messages = [{"role": "system", "content": (PROMPTS_DIR / "system.txt").read_text(encoding="utf-8").strip()}]
+    for example in yaml.safe_load((PROMPTS_DIR / "examples.yaml").read_text(encoding="utf-8")):
+        choices = _choices(example["options"].items())
+        messages.append({"role": "user", "content": _render(template, example["question"], example["phrase"], choices, dict(example["options"]))})
+        messages.append({"role": "assistant", "content": json.dumps(example["answer"])})
+    return tuple(messages)
+
+
+def _choices(options) -> list[str]:
+    return sorted({f for f, _ in options}) + [_TEXT_CHOICE]
+
+
+def _render(template: str, question: str, phrase: str, choices: list[str], meanings: dict) -> str:
+    shown = ", ".join(f"{c} (= {meanings[c]})" if c in meanings else f"{c} (search the words)" for c in choices)
+    return template.format(question=question, phrase=phrase, choices=shown).strip()
+
+
+def _ask_llm(chooser: Chooser, question: str, ambiguity: Ambiguity) -> tuple[str, str]:
+    choices = _choices(ambiguity.options)
+    meanings: dict[str, str] = {}
+    for f, v in sorted(ambiguity.options):
+        meanings[f] = f"{meanings[f]} or {v}" if f in meanings else v
+    template = (PROMPTS_DIR / "choice.txt").read_text(encoding="utf-8")
+    messages = list(_prompt_prefix()) + [{"role": "user", "content": _render(template, question, ambiguity.words, choices, meanings)}]
+    return chooser(messages, choices)
+
+
+def _default_chooser(messages: list[dict], choices: list[str]) -> tuple[str, str]:
+    from engine.chat.llm import get_llm
+
+    return get_llm().choose(messages, choices)
+
+
+@lru_cache(maxsize=4)
+def _value_embeddings(values_json: str):
+    from engine.search.embeddings import embed_texts
+
+    options = [tuple(o) for o in json.loads(values_json)]
+    return options, embed_texts([v.replace("-", " ") for _, v in options])
+
+
+def _similar_value_ambiguities(x: Extraction, vocabulary: dict[str, list[str]], lexicon: Lexicon) -> list[Ambiguity]:
+    """A word right before "models" that no table knows ("clinical models") may still mean a lake value."""
+    spots = [i for i, t in enumerate(x.tokens[:-1]) if x.free(i, i + 1) and x.tokens[i + 1].text in _HEAD_NOUNS
+             and t.text not in lexicon.stopwords and not t.text[0].isdigit()]
+    values = sorted((f, v) for f in _SIMILARITY_FIELDS for v in vocabulary.get(f, []))
+    if not spots or not values:
+        return []
+    from engine.search.embeddings import embed_texts
+
+    options, value_vectors = _value_embeddings(json.dumps(values))
+    word_vectors = embed_texts([x.tokens[i].text for i in spots])
+    found = []
+    for i, vector in zip(spots, word_vectors):
+        scores = value_vectors @ vector
+        best = int(scores.argmax())
+        if float(scores[best]) >= SIMILAR_VALUE_THRESHOLD:
+            found.append(Ambiguity(i, i + 1, x.words(i, i + 1), frozenset({options[best]}), "embedding"))
+    return found
+
+
+def _combine_alternatives(found: list[Found], x: Extraction) -> list[dict]:
+    """Two values of one single-valued field ("approved or pending"), or of any text field joined by "or"
+    ("english or french"), mean either: one `in` filter."""
+    filters: list[dict] = []
+    starts: list[int] = []
+    for item in found:
+        f = item.filter
+        same = next((g for g, at in zip(filters, starts) if g["field"] == f["field"] and g["field"] in FIELDS
+                     and FIELDS[g["field"]].kind in (TEXT, TEXT_LIST) and g["op"] in ("eq", "in") and f["op"] in ("eq", "in")
+                     and (FIELDS[g["field"]].kind == TEXT or any(t.text == "or" for t in x.tokens[at:item.start]))), None)
+        if same is None:
+            filters.append(dict(f))
+            starts.append(item.start)
+            continue
+        values = (same["value"] if same["op"] == "in" else [same["value"]]) + (f["value"] if f["op"] == "in" else [f["value"]])
+        same["op"], same["value"] = "in", sorted(set(values))
+    return filters
+
+
+def _direction(op: str) -> str:
+    return {"gt": "above", "gte": "above", "lt": "below", "lte": "below"}.get(op, "exact")
+
+
+def refine(previous: dict, filters: list[dict], text: str, sort: dict | None) -> dict:
+    """A follow-up's parts applied to the previous query: a field it names replaces that field's filter
+    (a bound in the other direction makes a range), the rest of the previous query stays."""
+    kept = [p for p in previous.get("filters", [])
+            if not any(p["field"] == f["field"] and _direction(p["op"]) == _direction(f["op"]) for f in filters)
+            and not any(p["field"] == f["field"] and "exact" in (_direction(p["op"]), _direction(f["op"])) for f in filters)]
+    document = {k: v for k, v in previous.items() if k not in ("offset",)}
+    document["filters"] = kept + filters
+    document["text"] = text or previous.get("text", "")
+    if sort:
+        document["sort"] = sort
+    return document
+
+
+def validate_with_repair(document: dict, provenance: dict, unexpressed: list[str], words_of: dict[str, str]) -> dict:
+    """parse_query's verdict; a filter it refuses is dropped (a repair), named in the answer as not expressed."""
+    kept = []
+    for position, f in enumerate(document["filters"]):
+        try:
+            kept.append(parse_filter(f).to_dict())
+        except UsageError as error:
+            provenance["validation_errors"].append(f"filters[{position}]: {error}")
+            provenance["repairs"].append({"dropped": f, "reason": str(error)})
+            unexpressed.append(words_of.get(json.dumps(f, sort_keys=True), json.dumps(f)))
+    document = document | {"filters": kept}
+    return parse_query(document).to_dict()
+
+
+def translate(question: str, vocabulary: dict[str, list[str]], *, previous: dict | None = None,
+              chooser: Chooser | None = None, use_embeddings: bool = True) -> Translation:
+    """The DSL query a question asks for (refining `previous` when it is a follow-up), with provenance."""
+    question = check_question(question)
+    lexicon = load_lexicon()
+    x = extract(question, vocabulary, has_previous=previous is not None, lexicon=lexicon)
+    provenance: dict = {"question": question, "found": [], "llm": [], "validation_errors": [], "repairs": []}
+    ambiguities = list(x.ambiguities) + (_similar_value_ambiguities(x, vocabulary, lexicon) if use_embeddings else [])
+    for ambiguity in ambiguities:
+        choice, raw = _ask_llm(chooser or _default_chooser, question, ambiguity)
+        provenance["llm"].append({"words": ambiguity.words, "found_by": ambiguity.path, "choices": _choices(ambiguity.options),
+                                  "raw": raw, "choice": choice})
+        x.take(ambiguity.start, ambiguity.end)
+        if choice == _TEXT_CHOICE:
+            for i in range(ambiguity.start, ambiguity.end):
+                x.consumed[i] = False
+            continue
+        values = sorted(v for f, v in ambiguity.options if f == choice)
+        x.found.append(Found({"field": choice, "op": ambiguity.op if len(values) == 1 else "in", "value": values[0] if len(values) == 1 else values},
+                             ambiguity.words, "llm", ambiguity.start))
+    x.found.sort(key=lambda item: item.start)
+    provenance["found"] = [f.to_dict() for f in x.found]
+    filters, text = _combine_alternatives(x.found, x), x.text(lexicon)
+    follow_up = x.follow_up if previous is not None else "new"
+    if previous is not None and follow_up != "new":
+        document = refine(previous, filters, text, x.sort)
+    else:
+        document = {"text": text, "filters": filters, "limit": CHAT_LIMIT} | ({"sort": x.sort} if x.sort else {})
+    provenance["follow_up"] = follow_up
+    provenance["parsed_dsl"] = json.loads(json.dumps(document))
+    unexpressed = list(x.unexpressed)
+    words_of = {json.dumps(f.filter, sort_keys=True): f.words for f in x.found}
+    query = validate_with_repair(document, provenance, unexpressed, words_of)
+    provenance["unexpressed"] = unexpressed
+    provenance["final_query"] = query
+    return Translation(query, describe(parse_query(query)), unexpressed, provenance)

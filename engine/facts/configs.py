@@ -1,0 +1,106 @@
+"""Facts from the JSON files beside the weights: Hugging Face config.json, PEFT adapter_config.json,
+sentence-transformers modules.json (and the Pooling/Dense configs it points to); LoRA facts from tensor names.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from engine.errors import CorruptFile
+from engine.facts.record import Facts
+from engine.facts.tensors import TensorInfo
+
+HF_CONFIG, ADAPTER_CONFIG, ST_MODULES = "config.json", "adapter_config.json", "modules.json"
+# fact -> config keys that state it, most common spelling first (GPT-2 and T5 families spell them differently)
+CONFIG_KEYS = {
+    "architecture": ("model_type",),
+    "layers": ("num_hidden_layers", "n_layer", "num_layers"),
+    "hidden_size": ("hidden_size", "d_model", "n_embd"),
+    "attention_heads": ("num_attention_heads", "n_head", "num_heads"),
+    "kv_heads": ("num_key_value_heads", "num_kv_heads"),
+    "vocab_size": ("vocab_size",),
+    "context_length": ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length", "n_ctx"),
+    "tied_embeddings": ("tie_word_embeddings",),
+}
+NESTED_CONFIGS = ("text_config",)  # multimodal configs keep the language model's shape here
+# sentence-transformers module type -> (config key giving the output dimension)
+ST_DIMENSION_KEYS = {"Pooling": "word_embedding_dimension", "Dense": "out_features"}
+_LORA = re.compile(r"^(?P<module>.*)\.lora_(?P<part>A|B)(?:\.[^.]+)?\.weight$")
+
+
+def read_json(file: Path) -> dict:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise CorruptFile(f"{file}: not valid JSON ({error})") from None
+    if not isinstance(data, (dict, list)):
+        raise CorruptFile(f"{file}: expected a JSON object")
+    return data
+
+
+def apply_hf_config(file: Path, label: str, facts: Facts) -> None:
+    config = read_json(file)
+    if not isinstance(config, dict):
+        raise CorruptFile(f"{file}: expected a JSON object")
+    scopes = [("", config)] + [(f"{name}.", config[name]) for name in NESTED_CONFIGS if isinstance(config.get(name), dict)]
+    for fact, keys in CONFIG_KEYS.items():
+        for prefix, scope in scopes:
+            key = next((k for k in keys if scope.get(k) is not None), None)
+            if key is not None:
+                value = scope[key]
+                facts.record(fact, value.lower() if isinstance(value, str) else value, f"{label}:{prefix}{key}")
+                break
+    if facts["kv_heads"] is None and facts["attention_heads"] is not None:
+        # Configs without a key-value head count use plain multi-head attention: one KV head per query head.
+        facts.record("kv_heads", facts["attention_heads"], f"{facts.sources['attention_heads']} (no num_key_value_heads: multi-head attention)")
+    quantization = config.get("quantization_config")
+    if isinstance(quantization, dict) and quantization.get("quant_method"):
+        bits = quantization.get("bits") or (4 if quantization.get("load_in_4bit") else 8 if quantization.get("load_in_8bit") else None)
+        name = f"{quantization['quant_method']}-{bits}bit" if bits else str(quantization["quant_method"])
+        facts.record("quantization", name, f"{label}:quantization_config.quant_method")
+    facts.metadata.setdefault("config", {k: config[k] for k in ("architectures", "torch_dtype", "_name_or_path") if k in config})
+
+
+def apply_adapter_config(file: Path, label: str, facts: Facts) -> None:
+    config = read_json(file)
+    targets = config.get("target_modules")
+    facts.record_adapter("type", str(config["peft_type"]).lower() if config.get("peft_type") else None, f"{label}:peft_type")
+    facts.record_adapter("rank", config.get("r"), f"{label}:r")
+    facts.record_adapter("alpha", config.get("lora_alpha"), f"{label}:lora_alpha")
+    facts.record_adapter("target_modules", sorted(targets) if isinstance(targets, list) else targets, f"{label}:target_modules")
+    facts.record_adapter("base_model", config.get("base_model_name_or_path"), f"{label}:base_model_name_or_path")
+
+
+def apply_lora_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
+    """LoRA pairs in the tensor table: rank from lora_A's rows, targets from the module names."""
+    pairs = [(match, info) for info in tensors if (match := _LORA.match(info.name))]
+    if not pairs:
+        return
+    first_a = next((info for match, info in pairs if match["part"] == "A"), None)
+    facts.record_adapter("type", "lora", f"tensor names: {len(pairs)} lora_A/lora_B tensors")
+    if first_a is not None:
+        facts.record_adapter("rank", first_a.shape[0], f"{first_a.name} shape {list(first_a.shape)}")
+    modules = sorted({match["module"].rsplit(".", 1)[-1] for match, _ in pairs})
+    facts.record_adapter("target_modules", modules, "tensor names before .lora_A/.lora_B")
+
+
+def apply_sentence_transformers(folder: Path, label_of, facts: Facts) -> None:
+    """embedding_dim: the output size of the last Pooling or Dense module listed in modules.json."""
+    modules = read_json(folder / ST_MODULES)
+    if not isinstance(modules, list):
+        raise CorruptFile(f"{folder / ST_MODULES}: expected a list of modules")
+    dimension = None
+    for module in modules:
+        kind = str(module.get("type", "")).rsplit(".", 1)[-1]
+        config_file = folder / str(module.get("path", "")) / "config.json"
+        if kind == "Transformer" and module.get("path") and config_file.is_file():  # older layout: 0_Transformer/config.json
+            apply_hf_config(config_file, label_of(config_file), facts)
+        if kind in ST_DIMENSION_KEYS and config_file.is_file():
+            key = ST_DIMENSION_KEYS[kind]
+            value = read_json(config_file).get(key)
+            if value is not None:
+                dimension = (value, f"{label_of(config_file)}:{key}")
+    facts.metadata["sentence_transformers"] = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+    if dimension:
+        facts.record("embedding_dim", *dimension)

@@ -1,0 +1,45 @@
+"""Facts: what the model's files say about it, each value with the place it was read from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The scalar facts, in output order; every one is null until a file states it.
+FACT_NAMES = ("architecture", "parameters", "layers", "hidden_size", "attention_heads", "kv_heads", "vocab_size", "context_length",
+              "embedding_dim", "tied_embeddings", "quantization", "dtype")
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+
+
+@dataclass
+class Facts:
+    format: str | None = None
+    values: dict = field(default_factory=lambda: dict.fromkeys(FACT_NAMES))
+    sources: dict[str, str] = field(default_factory=dict)
+    dtype_elements: dict[str, int] = field(default_factory=dict)
+    adapter: dict | None = None
+    files: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+    def record(self, name: str, value: object, source: str) -> None:
+        """Set a fact unless it is already known or `value` is None: the first, most direct source wins."""
+        if value is None or self.values.get(name) is not None:
+            return
+        self.values[name] = value
+        self.sources[name] = source
+
+    def record_adapter(self, name: str, value: object, source: str) -> None:
+        if value is None or value == []:
+            return
+        self.adapter = self.adapter or dict.fromkeys(("type", "rank", "alpha", "target_modules", "base_model"))
+        if self.adapter.get(name) is None:
+            self.adapter[name] = value
+            self.sources[f"adapter.{name}"] = source
+
+    def __getitem__(self, name: str) -> object:
+        return self.values[name]
+
+    def to_dict(self) -> dict:
+        """JSON-native: format, the scalar facts, dtype_elements, adapter, files, security, sources, metadata."""
+        findings = sorted(self.findings, key=lambda f: (SEVERITY_ORDER.index(f["severity"]), f["file"], f["global"]))
+        return {"format": self.format, **self.values, "dtype_elements": self.dtype_elements, "adapter": self.adapter,
+                "files": self.files, "security": {"findings": findings}, "sources": self.sources, "metadata": self.metadata}
