@@ -1,6 +1,6 @@
 """Hybrid search: semantic, full-text, name and behaviour rankings fused by reciprocal rank under the filters.
 
-Each signal ranks at most CANDIDATES documents that pass the filters (HNSW with pgvector's iterative scan,
+Each signal ranks the first offset + limit documents (at least MIN_CANDIDATES) that pass the filters (HNSW with pgvector's iterative scan,
 so filters do not starve the vector lists); a document's score is the sum over signals of
 1 / (RRF_K + rank). Ties break on name, then version id, so the same query always pages the same way.
 Without text or similar_to the filtered documents are listed in the requested order.
@@ -19,10 +19,10 @@ from engine.search.index import short_description
 from engine.store.tables import ModelVersion, SearchDocument
 from engine.store.versions import get_version
 
-CANDIDATES = 100  # per signal
+MIN_CANDIDATES = 40  # per signal: enough for fusion to reorder a page of 10; deeper pages ask each signal for more
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the weight of the very first ranks
-EF_SEARCH = 800  # HNSW candidate list: at 100k clustered documents 200 gave recall@10 0.947, 800 gave 0.999 (benchmarks/search.py)
-MAX_SCAN_TUPLES = 40_000  # iterative scan stops here (pgvector's default is 20,000)
+EF_SEARCH = 800  # HNSW candidate list: at 100k clustered documents, filtered, recall@10 100: 0.88, 400: 0.90, 800: 0.98 (benchmarks/search.py)
+MAX_SCAN_TUPLES = 20_000  # iterative scan stops here (pgvector's default): bounds the time a rare filter can cost
 NAME_SIGNAL_MAX_WORDS = 3  # longer text is a description, not a name; trigram search on it is slow and finds nothing
 
 
@@ -64,7 +64,7 @@ def search(session: Session, query: dict | Query) -> SearchPage:
         conditions.append(DOCS.c.is_latest)
     if query.lineage:
         conditions.append(lineage_condition(session, query.lineage))
-    signals = _signals(session, query, conditions)
+    signals = _signals(session, query, conditions, depth=max(MIN_CANDIDATES, query.offset + query.limit))
     if signals:
         _tune_vector_scan(session)
         ranks = union_all(*signals).subquery("ranks")
@@ -82,15 +82,15 @@ def search(session: Session, query: dict | Query) -> SearchPage:
     return SearchPage(query=query, description=describe(query), results=results, total=total)
 
 
-def _signals(session: Session, query: Query, conditions: list[ColumnElement]) -> list[Select]:
-    """One ranked candidate list per signal the query asks for."""
+def _signals(session: Session, query: Query, conditions: list[ColumnElement], depth: int) -> list[Select]:
+    """One ranked candidate list (of at most `depth` documents) per signal the query asks for."""
     signals = []
     if query.text:
         from engine.search.embeddings import embed_query
 
-        signals += [_nearest(DOCS.c.embedding, list(embed_query(query.text)), conditions), _fulltext(query.text, conditions)]
+        signals += [_nearest(DOCS.c.embedding, list(embed_query(query.text)), conditions, depth), _fulltext(query.text, conditions, depth)]
         if len(query.text.split()) <= NAME_SIGNAL_MAX_WORDS:
-            signals.append(_names(query.text, conditions))
+            signals.append(_names(query.text, conditions, depth))
     if query.similar_to:
         target = get_version(session, query.similar_to)
         document = session.get(SearchDocument, target.id)
@@ -98,38 +98,38 @@ def _signals(session: Session, query: Query, conditions: list[ColumnElement]) ->
             raise NotFound(f"{target.ref} has no search document yet; submit it again to index it")
         # Behaviour when the model could be run; otherwise the nearest thing we have, its description.
         column, vector = (DOCS.c.behaviour, document.behaviour) if document.behaviour is not None else (DOCS.c.embedding, document.embedding)
-        signals.append(_nearest(column, list(vector), conditions + [DOCS.c.name != target.model.name]))
+        signals.append(_nearest(column, list(vector), conditions + [DOCS.c.name != target.model.name], depth))
     return signals
 
 
-def _ranked(inner: Select, key: str, descending: bool) -> Select:
-    """(version_id, rank) from the first CANDIDATES rows of `inner`, ranked 1.. by its column `key`, then version id."""
-    candidates = inner.limit(CANDIDATES).subquery()
+def _ranked(inner: Select, key: str, descending: bool, depth: int) -> Select:
+    """(version_id, rank) from the first `depth` rows of `inner`, ranked 1.. by its column `key`, then version id."""
+    candidates = inner.limit(depth).subquery()
     order = candidates.c[key].desc() if descending else candidates.c[key].asc()
     return select(candidates.c.version_id, func.row_number().over(order_by=[order, candidates.c.version_id]).label("rank"))
 
 
-def _nearest(column, vector: list[float], conditions: list[ColumnElement]) -> Select:
+def _nearest(column, vector: list[float], conditions: list[ColumnElement], depth: int) -> Select:
     distance = column.cosine_distance(vector)
     inner = select(DOCS.c.version_id, distance.label("distance")).where(column.is_not(None), *conditions).order_by(distance)
-    return _ranked(inner, "distance", descending=False)
+    return _ranked(inner, "distance", descending=False, depth=depth)
 
 
-def _fulltext(text: str, conditions: list[ColumnElement]) -> Select:
+def _fulltext(text: str, conditions: list[ColumnElement], depth: int) -> Select:
     # Web-search syntax (all words; "quoted phrases", or, -not), which never raises on odd input. Every word
     # must match, so this signal is precise and cheap through the GIN index; the vector signal brings recall.
     terms = func.websearch_to_tsquery("english", text)
     relevance = func.ts_rank_cd(DOCS.c.tsv, terms)
     inner = select(DOCS.c.version_id, relevance.label("relevance")).where(DOCS.c.tsv.op("@@")(terms), *conditions) \
         .order_by(relevance.desc(), DOCS.c.version_id)
-    return _ranked(inner, "relevance", descending=True)
+    return _ranked(inner, "relevance", descending=True, depth=depth)
 
 
-def _names(text: str, conditions: list[ColumnElement]) -> Select:
+def _names(text: str, conditions: list[ColumnElement], depth: int) -> Select:
     closeness = func.word_similarity(text, DOCS.c.name)
     inner = select(DOCS.c.version_id, closeness.label("closeness")).where(literal(text).op("<%")(DOCS.c.name), *conditions) \
         .order_by(closeness.desc(), DOCS.c.version_id)
-    return _ranked(inner, "closeness", descending=True)
+    return _ranked(inner, "closeness", descending=True, depth=depth)
 
 
 def _order(query: Query, score) -> list:
@@ -142,6 +142,9 @@ def _order(query: Query, score) -> list:
 
 
 def _tune_vector_scan(session: Session) -> None:
-    """Per-transaction HNSW settings: a wider candidate list, and iterative scans so filters keep recall."""
-    settings = (("hnsw.ef_search", EF_SEARCH), ("hnsw.iterative_scan", "relaxed_order"), ("hnsw.max_scan_tuples", MAX_SCAN_TUPLES))
+    """Per-transaction settings: a wider HNSW candidate list, iterative scans so filters keep recall, and a plan made
+    for this query's values: psycopg prepares a statement it has run 5 times, and Postgres's generic plan for it
+    (made blind to how selective the filter values are) can prefer a facet bitmap scan and an exact sort, 10x slower."""
+    settings = (("hnsw.ef_search", EF_SEARCH), ("hnsw.iterative_scan", "relaxed_order"), ("hnsw.max_scan_tuples", MAX_SCAN_TUPLES),
+                ("plan_cache_mode", "force_custom_plan"))
     session.execute(select(*(func.set_config(name, str(value), True) for name, value in settings)))
