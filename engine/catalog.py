@@ -5,7 +5,7 @@ from engine.decisions import latest_review
 from engine.governance import review_summary
 from engine.store.database import Lake, open_lake
 from engine.store.tables import ModelVersion
-from engine.store.versions import get_version, list_latest_versions, list_versions
+from engine.store.versions import get_version, list_latest_versions, version_order_key
 
 
 def summarize(version: ModelVersion) -> dict:
@@ -30,7 +30,7 @@ def version_detail(ref: str, lake: Lake | None = None) -> dict:
     lake = lake or open_lake()
     with lake.transaction() as session:
         version = get_version(session, ref)
-        versions = [v.version for v in list_versions(session, version.model.name)]
+        versions = [v.version for v in sorted(version.model.versions, key=version_order_key)]  # loaded by get_version
         record = latest_review(session, version.id)
         return summarize(version) | {
             "versions": versions, "card": version.card, "card_text": version.card_text,

@@ -8,6 +8,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -46,7 +47,9 @@ def create_app(settings: Settings | None = None, *, lake: Lake | None = None, co
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="Model Lake", version="1", path="/schema",
                                      components=Components(security_schemes={"token": SecurityScheme(type="http", scheme="bearer")}),
-                                     security=[{"token": []}]),
+                                     security=[{"token": []}],
+                                     # JSON and YAML only: the HTML viewers load their scripts from CDNs, and the lake runs offline
+                                     render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin()]),
         on_shutdown=[lake.dispose] if owns_lake else [],
     )
 

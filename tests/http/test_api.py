@@ -197,6 +197,8 @@ def test_health_ready_schema_are_open(client):
     schema = client.get("/schema/openapi.json").json()
     assert {"/models", "/models/{ref}", "/decisions", "/search", "/chat", "/reports/{fmt}/{ref}"} <= set(schema["paths"])
     assert schema["components"]["securitySchemes"]["token"] == {"type": "http", "scheme": "bearer"}
+    assert client.get("/schema").json() == schema  # offline: no HTML viewer that needs a CDN
+    assert client.get("/schema/openapi.yaml").text.startswith(("openapi:", "info:", "components:"))
 
 
 def test_request_size_is_limited(client, tokens):
