@@ -5,6 +5,7 @@ do not race), and creates the `vector` and `pg_trgm` extensions on first use.
 """
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,9 @@ class Lake:
 
 def embedded_database_url(pgdata: Path) -> str:
     """Start (or reuse) the embedded Postgres for `pgdata` and return its SQLAlchemy URL."""
-    import pgserver
+    with warnings.catch_warnings():  # pgserver keeps its lock file in the runtime dir; /tmp/runtime-UID is fine without XDG
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pgserver
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(pgdata)
