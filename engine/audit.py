@@ -7,13 +7,12 @@ rolls back with the change. A transaction-scoped advisory lock orders writers, s
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from engine.review import json_digest
 from engine.store.database import Lake
 from engine.store.tables import AuditEntry
 
@@ -23,9 +22,7 @@ _CHAIN_LOCK_ID = 7_240_302  # arbitrary, constant: serialises appends to the cha
 
 def state_digest(state: object) -> str | None:
     """sha256 of a state's canonical JSON; None when there was no state (creation, deletion)."""
-    if state is None:
-        return None
-    return hashlib.sha256(json.dumps(state, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+    return None if state is None else json_digest(state)
 
 
 def entry_hash(entry: AuditEntry) -> str:

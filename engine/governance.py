@@ -46,10 +46,15 @@ def stored_evidence(session: Session, version: ModelVersion) -> StoredEvidence:
     return StoredEvidence(card, version.facts, latest_eval_results(session, version.id), lineage_context(session, version))
 
 
-def review_stored_version(session: Session, version: ModelVersion, *, now: dt.date | None = None) -> ReviewRecord:
-    """Review `version` against the default policy packs with everything the lake knows; store and return the record."""
+def review_now(session: Session, version: ModelVersion, *, now: dt.date | None = None) -> Review:
+    """The Review `version` gets from the default policy packs and everything the lake knows; nothing is stored."""
     known = stored_evidence(session, version)
-    review = review_card(known.card, known.facts, known.evals, known.lineage, waivers=stored_waivers(session), now=now)
+    return review_card(known.card, known.facts, known.evals, known.lineage, waivers=stored_waivers(session), now=now)
+
+
+def review_stored_version(session: Session, version: ModelVersion, *, now: dt.date | None = None) -> ReviewRecord:
+    """Review `version` (review_now), store the record and move the status unless a human has decided."""
+    review = review_now(session, version, now=now)
     record = ReviewRecord(version_id=version.id, verdict=review.verdict, review=review.to_dict(), inputs_digest=review.inputs_digest)
     session.add(record)
     if not human_decided(session, version.id):

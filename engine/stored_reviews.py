@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from engine.decisions import latest_review
+from engine.governance import review_now
 from engine.review import Finding, Review
 from engine.store.database import Lake
 from engine.store.tables import ModelVersion, ReviewRecord
 from engine.store.versions import get_version
+
 
 def review_from_dict(data: dict) -> Review:
     """The Review a stored `Review.to_dict()` came from (findings and waived findings back in rule order)."""
@@ -17,22 +19,13 @@ def review_from_dict(data: dict) -> Review:
                   tuple(findings), tuple(data["policies"]), tuple(data["waivers"]), data["lineage"], data["inputs"], data["inputs_digest"])
 
 
-def fresh_review(session: Session, version: ModelVersion) -> Review:
-    """Review a stored version now, without storing it (for versions submitted before reviews were stored)."""
-    from engine.governance import stored_evidence, stored_waivers
-    from engine.review import review_card
-
-    known = stored_evidence(session, version)
-    return review_card(known.card, known.facts, known.evals, known.lineage, waivers=stored_waivers(session))
-
-
 def version_review(lake: Lake, ref: str) -> tuple[Review, dict]:
     """(the Review, its record: id, stored or not, human decision) of NAME[@VERSION]."""
     with lake.transaction() as session:
         version = get_version(session, ref)
         record = latest_review(session, version.id)
         stored = record is not None and bool(record.review)
-        review = review_from_dict(record.review) if stored else fresh_review(session, version)
+        review = review_from_dict(record.review) if stored else review_now(session, version)  # stored before reviews were
         meta = {"ref": version.ref, "status": version.status, "submitted_by": version.submitted_by, "review_id": record.id if record else None,
                 "stored": stored, "decision": record.decision if record else None, "decided_by": record.decided_by if record else None,
                 "comment": record.comment if record else None,

@@ -94,7 +94,7 @@ def submit(lake: Lake, card: Card, evidence: Evidence | None = None, *, submitte
             record_change(session, actor=submitted_by or "unknown", action="version.submit", target=version.ref,
                           after={"card_digest": version.card_digest, "status": version.status, "facts": version.facts})
         record = latest_review(session, version.id)
-        review = review_summary(record.review, fail_on="info") if record is not None and record.review else None
+        review = review_summary(record.review) if record is not None and record.review else None
         return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status, review=review)
 
 

@@ -10,14 +10,12 @@ Usage: python -m examples.build_lake   (from the checkout; uses $MODELLAKE_HOME 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import yaml
-from sqlalchemy import select
 
 from engine.cards import Card, load_card
 from engine.errors import NotFound
@@ -97,19 +95,14 @@ def build_lake(lake: Lake, home: Path, *, plan: LakePlan | None = None, syntheti
 
 
 def add_real_model(lake: Lake, model: DemoModel, plan: LakePlan, models: Path, report: BuildReport, tell: Tell) -> None:
-    """Weights, card, submission with facts, rerun and decision for one row of lake.yaml (each step skipped when done)."""
+    """Weights, card, submission with facts and reruns, and decision for one row of lake.yaml (each step skipped when done)."""
     tell(f"weights: {model.card or model.weights['recipe']}")
     card = write_card(compose_card(model, plan, models), models / "cards")
-    tell(f"submit {card.ref}")
-    created = submit_card(lake, card, plan.submitter, with_weights=True)
+    tell(f"submit {card.ref}" + (" (with reruns)" if model.rerun else ""))
+    created = submit_card(lake, card, plan.submitter, rerun=model.rerun)  # reruns are stored with the submission
     (report.created if created else report.unchanged).append(card.ref)
     if model.planted:
         report.planted[card.ref] = model.planted
-    if model.rerun and not has_reruns(lake, card.ref):
-        from engine.evals.lake_runs import rerun_stored_version
-
-        tell(f"rerun {card.ref}")
-        rerun_stored_version(lake, card.ref)
     if model.decision:
         comment = model.comment or DECISION_COMMENTS[model.decision]
         comment = f"Planted problem: {model.planted}. {comment}" if model.planted else comment
@@ -122,7 +115,7 @@ def add_synthetic_card(lake: Lake, index: int, data: dict, plan: LakePlan, folde
     flaw = data.pop("_flaw")
     tell(f"submit {data['name']}@{data['version']}")
     card = write_card(data, folder)
-    created = submit_card(lake, card, data["owners"][0]["email"], with_weights=False)
+    created = submit_card(lake, card, data["owners"][0]["email"])
     (report.created if created else report.unchanged).append(card.ref)
     verdict = automated_verdict(lake, card.ref)
     if verdict in SYNTHETIC_DECISIONS and index % PENDING_EVERY != PENDING_EVERY - 1:
@@ -157,7 +150,7 @@ def compose_card(model: DemoModel, plan: LakePlan, models: Path) -> tuple[dict, 
 
 def write_card(composed: tuple[dict, list[Path]] | dict, folder: Path) -> Card:
     """Write the card (artifacts relative to it, with each file's sha256) and load it back, validated."""
-    from engine.facts import sha256_file
+    from engine.facts import sha256_file  # remembered per file version: facts and rebuilds do not hash again
 
     data, files = composed if isinstance(composed, tuple) else (composed, [])
     data = copy.deepcopy(data)
@@ -172,14 +165,13 @@ def write_card(composed: tuple[dict, list[Path]] | dict, folder: Path) -> Card:
     return load_card(target)
 
 
-def submit_card(lake: Lake, card: Card, submitter: str, *, with_weights: bool) -> bool:
-    """Submit unless the same content is stored already (skipping the facts and fingerprint work); True if created."""
-    from engine.submission import Evidence, gather_evidence, submit
+def submit_card(lake: Lake, card: Card, submitter: str, *, rerun: bool = False) -> bool:
+    """Submit unless the same content is stored already (skipping the facts, fingerprint and rerun work); True if created."""
+    from engine.submission import gather_evidence, submit
 
     if stored_digest(lake, card.ref) == card.digest:
         return False
-    evidence = gather_evidence(card) if with_weights else Evidence()
-    return submit(lake, card, evidence, submitted_by=submitter).created
+    return submit(lake, card, gather_evidence(card, rerun=rerun), submitted_by=submitter).created
 
 
 def stored_digest(lake: Lake, ref: str) -> str | None:
@@ -190,15 +182,6 @@ def stored_digest(lake: Lake, ref: str) -> str | None:
             return get_version(session, ref).card_digest
         except NotFound:
             return None
-
-
-def has_reruns(lake: Lake, ref: str) -> bool:
-    from engine.store.tables import EvalRun
-    from engine.store.versions import get_version
-
-    with lake.transaction() as session:
-        version = get_version(session, ref)
-        return session.execute(select(EvalRun.id).where(EvalRun.version_id == version.id).limit(1)).first() is not None
 
 
 def automated_verdict(lake: Lake, ref: str) -> str | None:
@@ -224,16 +207,14 @@ def decide_once(lake: Lake, ref: str, decision: str, reviewer: str, comment: str
 
 
 def record_waivers(lake: Lake, waivers: list[dict]) -> None:
-    """Store the demo's waivers in the waivers table, once each (same rule, target and ticket)."""
-    from engine.store.tables import Waiver
+    """Store the demo's waivers through engine.admin (validated, audited), once each (same rule, target and ticket)."""
+    from engine.admin import add_waiver, list_waivers
 
-    with lake.transaction() as session:
-        for waiver in waivers:
-            exists = session.execute(select(Waiver.id).where(Waiver.rule_id == waiver["rule_id"], Waiver.target == waiver["target"],
-                                                             Waiver.ticket == waiver.get("ticket"))).first()
-            if exists is None:
-                expires = dt.datetime.fromisoformat(waiver["expires_at"]).replace(tzinfo=dt.timezone.utc) if waiver.get("expires_at") else None
-                session.add(Waiver(**{key: value for key, value in waiver.items() if key != "expires_at"}, expires_at=expires))
+    stored = {(w["rule_id"], w["target"], w["ticket"]) for w in list_waivers(lake)}
+    for waiver in waivers:
+        if (waiver["rule_id"], waiver["target"], waiver.get("ticket")) not in stored:
+            add_waiver(lake, rule_id=waiver["rule_id"], target=waiver["target"], reason=waiver["reason"], by=waiver["approved_by"],
+                       ticket=waiver.get("ticket"), expires_at=waiver.get("expires_at"))
 
 
 def deep_merge(under: dict, over: dict) -> dict:

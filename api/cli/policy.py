@@ -95,7 +95,7 @@ def list_policies(policies_dir: Path, as_json: bool) -> None:
     """List the policy packs and their rules (validating them: a malformed pack is reported at file:line)."""
     packs, _ = _load_rules(policies_dir, None)
     if as_json:
-        print_json([pack.to_dict() | {"rules": [{"id": r.id, "title": r.title, "severity": r.severity, "select": r.select} for r in pack.rules]}
+        print_json([pack.listing()
                     for pack in packs])
         return
     table = Table("rule", "severity", "applies to", "title")

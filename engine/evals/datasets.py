@@ -79,8 +79,8 @@ def read_split(path: Path, split: str) -> list[dict]:
 def sha256_path(path: Path) -> str:
     """sha256 of a file; for a directory, of the sorted (relative path, file sha256) list of its files."""
     if path.is_file():
-        return sha256_file(path)
-    listing = [f"{file.relative_to(path).as_posix()}\t{sha256_file(file)}\n" for file in sorted(path.rglob("*")) if file.is_file()]
+        return sha256_file(path, progress=False)  # reruns draw their own progress
+    listing = [f"{file.relative_to(path).as_posix()}\t{sha256_file(file, progress=False)}\n" for file in sorted(path.rglob("*")) if file.is_file()]
     return hashlib.sha256("".join(listing).encode()).hexdigest()
 
 

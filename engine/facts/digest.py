@@ -8,10 +8,23 @@ PROGRESS_ABOVE = 100 * 1024 * 1024
 _BLOCK = 1 << 20
 
 
+_KNOWN: dict[tuple, str] = {}  # (resolved path, size, mtime_ns) -> digest: facts, reruns and card writers ask for the same files
+_KNOWN_MAX = 4096
+
+
 def sha256_file(path: str | Path, *, progress: bool = True) -> str:
-    """Hex sha256 of one file. The bar only shows on a terminal, so scripts and logs stay clean."""
+    """Hex sha256 of one file, read once per file version in a process. The bar only shows on a terminal."""
     path = Path(path)
-    size = path.stat().st_size
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _KNOWN:
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.clear()
+        _KNOWN[key] = _stream(path, stat.st_size, progress)
+    return _KNOWN[key]
+
+
+def _stream(path: Path, size: int, progress: bool) -> str:
     if progress and size > PROGRESS_ABOVE:
         from rich.console import Console
         from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn

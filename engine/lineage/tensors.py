@@ -14,9 +14,9 @@ import numpy as np
 
 from engine.errors import NotFound, UnsupportedFormat
 from engine.facts.safetensors import read_safetensors_header
-from engine.facts.tensors import DTYPES, FLOAT_DTYPES, TensorInfo
+from engine.facts.tensors import DTYPES, TensorInfo, count_parameters
 
-__all__ = ["DTYPES", "FLOAT_DTYPES", "TensorInfo", "WeightFiles"]
+__all__ = ["WeightFiles"]
 
 
 class WeightFiles:
@@ -50,11 +50,11 @@ class WeightFiles:
             values = (values.astype(np.uint32) << 16).view(np.float32)
         return values.astype(np.float32, copy=False).reshape(info.shape)
 
-    @property
+    @cached_property
     def parameters(self) -> int:
-        return sum(info.numel for info in self.tensors.values() if info.is_float)
+        return count_parameters(list(self.tensors.values()))  # the facts' own definition
 
-    @property
+    @cached_property
     def float_bits(self) -> int | None:
         """The widest float width stored: a model cast to fp16 reports 16, the original 32."""
         bits = [info.bits for info in self.tensors.values() if info.is_float]

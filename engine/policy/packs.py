@@ -66,6 +66,10 @@ class PolicyPack:
         return {"pack": self.name, "version": self.version, "title": self.title, "source": self.source, "digest": self.digest,
                 "rules": len(self.rules)}
 
+    def listing(self) -> dict:
+        """to_dict with each rule's id, title, severity and selector instead of the rule count (policy listings)."""
+        return self.to_dict() | {"rules": [{"id": r.id, "title": r.title, "severity": r.severity, "select": r.select} for r in self.rules]}
+
 
 def parse_pack(raw: bytes, source: str) -> PolicyPack:
     """Bytes of a policy file -> PolicyPack, or PolicyInvalid with every problem found."""

@@ -16,15 +16,16 @@ class ReportFormat:
     extension: str
     renderer: str  # "module:function", function(review) -> str | bytes
     description: str
+    media_type: str  # what the HTTP API serves it as
 
 
 REPORT_FORMATS = {fmt.name: fmt for fmt in (
-    ReportFormat("json", "json", "engine.reports.json_report:render_json", "the Review as JSON (Review.to_dict)"),
-    ReportFormat("sarif", "sarif", "engine.reports.sarif:render_sarif", "SARIF 2.1.0 for code scanning; waivers become suppressions"),
-    ReportFormat("junit", "junit.xml", "engine.reports.junit:render_junit", "JUnit XML, one test case per rule x model"),
-    ReportFormat("md", "md", "engine.reports.markdown:render_markdown", "Markdown summary for pull-request comments"),
-    ReportFormat("html", "html", "engine.reports.html:render_html", "self-contained HTML audit report"),
-    ReportFormat("pdf", "pdf", "engine.reports.pdf:render_pdf", "PDF audit report (the HTML report via weasyprint)"),
+    ReportFormat("json", "json", "engine.reports.json_report:render_json", "the Review as JSON (Review.to_dict)", "application/json"),
+    ReportFormat("sarif", "sarif", "engine.reports.sarif:render_sarif", "SARIF 2.1.0 for code scanning; waivers become suppressions", "application/sarif+json"),
+    ReportFormat("junit", "junit.xml", "engine.reports.junit:render_junit", "JUnit XML, one test case per rule x model", "application/xml"),
+    ReportFormat("md", "md", "engine.reports.markdown:render_markdown", "Markdown summary for pull-request comments", "text/markdown"),
+    ReportFormat("html", "html", "engine.reports.html:render_html", "self-contained HTML audit report", "text/html"),
+    ReportFormat("pdf", "pdf", "engine.reports.pdf:render_pdf", "PDF audit report (the HTML report via weasyprint)", "application/pdf"),
 )}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from api.cli import main
 from engine.chat import ask
 from engine.chat.conversation import MAX_TURNS
-from engine.errors import InputInvalid, NotFound
+from engine.errors import NotFound
 from engine.store.tables import ChatTurn
 from tests.search.cards import LAKE_CARDS, build_lake
 

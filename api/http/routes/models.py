@@ -10,6 +10,7 @@ from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
 from api.http.auth import permission
 from api.http.config import MAX_OFFSET, ConfigDep, LakeDep
+from engine.catalog_query import MAX_PAGE
 from engine.cards import Card, card_from_dict, parse_card
 
 # A model reference at the end of a path: NAME or NAME@VERSION, where NAME may hold one slash (org/name).
@@ -44,7 +45,7 @@ def submit_model(data: JSONBody[SubmitRequest], lake: LakeDep, config: ConfigDep
 def list_models(lake: LakeDep, status: FromQuery[str | None] = None, task: FromQuery[str | None] = None,
                 domain: FromQuery[str | None] = None, license: FromQuery[str | None] = None, owner: FromQuery[str | None] = None,
                 q: Annotated[str | None, QueryParameter(description="name contains")] = None,
-                limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+                limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
                 offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
     """The catalog: latest version of each model, filtered, one page at a time."""
     from engine.catalog import catalog_rows

@@ -27,7 +27,7 @@ class PolicyPackRequest:
 def list_policies(config: ConfigDep) -> list[dict[str, Any]]:
     from engine.policy import load_policies
 
-    return [pack.to_dict() | {"rules": [{"id": r.id, "title": r.title, "severity": r.severity, "select": r.select} for r in pack.rules]}
+    return [pack.listing()
             for pack in load_policies(config.policies_dir)]
 
 

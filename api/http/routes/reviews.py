@@ -14,8 +14,6 @@ from api.http.routes.models import REF
 from engine.errors import UsageError
 
 # report format -> media type of the HTTP response
-REPORT_MEDIA_TYPES = {"json": "application/json", "sarif": "application/sarif+json", "junit": "application/xml", "md": "text/markdown",
-                      "html": "text/html", "pdf": "application/pdf"}
 
 
 @dataclass
@@ -94,7 +92,7 @@ def report(fmt: FromPath[str], ref: Annotated[Path, REF], lake: LakeDep) -> Resp
     chosen = chosen[0]
     review, _ = version_review(lake, str(ref).lstrip("/"))
     filename = f"{review.name.replace('/', '_')}-{review.version}.{chosen.extension}"
-    return Response(render_report(review, chosen), media_type=REPORT_MEDIA_TYPES[chosen.name],
+    return Response(render_report(review, chosen), media_type=chosen.media_type,
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 

@@ -7,7 +7,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0003_http"
-down_revision = "0001"
+down_revision = "0002_search"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0004_chat"
-down_revision = "0001"
+down_revision = "0003_http"
 branch_labels = None
 depends_on = None
 
