@@ -16,7 +16,7 @@ from engine.cards import card_from_dict
 from engine.cards.schema import FORMAT_CHECKER
 from engine.paths import SCHEMA_DIR
 from engine.policy.packs import load_policies
-from engine.review import review_card
+from engine.governance.review import review_card
 from validate import make_card_text, rate  # benchmarks/validate.py, next to this script
 
 TODAY = dt.date(2026, 6, 1)

@@ -114,7 +114,7 @@ CASES = {
 def time_harness(name: str, weights: Path) -> tuple[float, float]:
     """(seconds, observed) of one rerun_evaluations call on one claim, timed inside the calling process."""
     # Callers (rerun, submit --rerun, audit --rerun) hold the card and the store modules already.
-    code = ("import json, sys, time, engine.submission; from engine.cards import card_from_dict; from engine.evals import rerun_evaluations;"
+    code = ("import json, sys, time, engine.governance.submission; from engine.cards import card_from_dict; from engine.evals import rerun_evaluations;"
             "card = card_from_dict(json.loads(sys.argv[1]), source='benchmark.yaml'); started = time.perf_counter();"
             "observed = rerun_evaluations(card, sys.argv[2], timeout=1800)[0]['observed'];"
             "print(time.perf_counter() - started, observed)")

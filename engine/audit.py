@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from engine.review import json_digest
+from engine.digests import json_digest
 from engine.store.database import Lake
 from engine.store.tables import AuditEntry
 

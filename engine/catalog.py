@@ -1,8 +1,8 @@
 """Read side for people and scripts: the catalog rows and one version's detail, as JSON-able dicts."""
 from __future__ import annotations
 
-from engine.decisions import latest_review
-from engine.governance import review_summary
+from engine.governance.decisions import latest_review
+from engine.governance.stored import review_summary
 from engine.store.database import Lake, open_lake
 from engine.store.tables import ModelVersion
 from engine.store.versions import get_version, list_latest_versions, version_order_key

@@ -167,7 +167,8 @@ def write_card(composed: tuple[dict, list[Path]] | dict, folder: Path) -> Card:
 
 def submit_card(lake: Lake, card: Card, submitter: str, *, rerun: bool = False) -> bool:
     """Submit unless the same content is stored already (skipping the facts, fingerprint and rerun work); True if created."""
-    from engine.submission import gather_evidence, submit
+    from engine.governance.evidence import gather_evidence
+    from engine.governance.submission import submit
 
     if stored_digest(lake, card.ref) == card.digest:
         return False
@@ -186,7 +187,7 @@ def stored_digest(lake: Lake, ref: str) -> str | None:
 
 def automated_verdict(lake: Lake, ref: str) -> str | None:
     """The verdict of the latest automated review stored for the version, if any."""
-    from engine.decisions import latest_review
+    from engine.governance.decisions import latest_review
     from engine.store.versions import get_version
 
     with lake.transaction() as session:
@@ -196,8 +197,8 @@ def automated_verdict(lake: Lake, ref: str) -> str | None:
 
 def decide_once(lake: Lake, ref: str, decision: str, reviewer: str, comment: str) -> None:
     """A reviewer's decision, unless a human already decided on this version."""
-    from engine.decisions import decide
-    from engine.governance import human_decided
+    from engine.governance.decisions import decide
+    from engine.governance.stored import human_decided
     from engine.store.versions import get_version
 
     with lake.transaction() as session:
@@ -207,8 +208,8 @@ def decide_once(lake: Lake, ref: str, decision: str, reviewer: str, comment: str
 
 
 def record_waivers(lake: Lake, waivers: list[dict]) -> None:
-    """Store the demo's waivers through engine.admin (validated, audited), once each (same rule, target and ticket)."""
-    from engine.admin import add_waiver, list_waivers
+    """Store the demo's waivers through engine.governance.admin (validated, audited), once each (same rule, target and ticket)."""
+    from engine.governance.admin import add_waiver, list_waivers
 
     stored = {(w["rule_id"], w["target"], w["ticket"]) for w in list_waivers(lake)}
     for waiver in waivers:

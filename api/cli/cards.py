@@ -62,8 +62,8 @@ def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on:
     """Validate a card, read facts from its weights, review it against the policies, and store it as a new version."""
     from api.cli.evals import stderr_progress
     from engine.store.database import open_lake
-    from engine.submission import gather_evidence
-    from engine.submission import submit as submit_card
+    from engine.governance.evidence import gather_evidence
+    from engine.governance.submission import submit as submit_card
 
     card = load_card(card_path)
     with stderr_progress(rerun and not as_json) as report:

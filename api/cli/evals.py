@@ -48,7 +48,7 @@ def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | No
 
     Exit 0 when every claim passes or cannot be compared, 1 when a claim fails, 2 when a harness errored.
     """
-    from engine.evals.lake_runs import rerun_stored_version
+    from engine.governance.reruns import rerun_stored_version
     from engine.store.database import open_lake
 
     lake = open_lake()

@@ -46,7 +46,7 @@ def audit(card_path: Path, weights: Path | None, rerun: bool, policies_dir: Path
     """Review one card against the policies, write reports, exit 0 pass / 1 violations at or above --fail-on / 2 tool error."""
     from engine.cards import load_card
     from engine.reports import parse_formats, render_report
-    from engine.review import review_card
+    from engine.governance.review import review_card
 
     chosen = parse_formats(formats)
     if out is None and (len(chosen) > 1 or any(fmt.name == "pdf" for fmt in chosen)):
@@ -129,7 +129,7 @@ def export_bom(target: str, weights: Path | None, out: Path | None) -> None:
     else:
         if weights is not None:
             raise UsageError("--weights applies to a card file; a stored version uses the facts stored with it")
-        from engine.governance import stored_evidence
+        from engine.governance.stored import stored_evidence
         from engine.store.database import open_lake
         from engine.store.versions import get_version
 

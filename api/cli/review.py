@@ -18,7 +18,7 @@ from api.cli._output import console, json_option, print_json
 @json_option
 def review(ref: str, decision: str | None, comment: str, by: str, as_json: bool) -> None:
     """Record a reviewer's decision on a version (the latest when no version is given)."""
-    from engine.decisions import decide
+    from engine.governance.decisions import decide
     from engine.store.database import open_lake
 
     if decision is None:

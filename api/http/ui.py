@@ -93,7 +93,7 @@ def model_page(request: Request, ref: Annotated[Path, REF], lake: LakeDep) -> Te
     """Card, facts, findings with evidence, the human decision and the lineage picture."""
     from engine.catalog import version_detail
     from engine.lineage import lineage_graph
-    from engine.stored_reviews import version_review
+    from engine.governance.stored_reviews import version_review
 
     from api.http.lineage_svg import lineage_svg
 
@@ -107,14 +107,14 @@ def model_page(request: Request, ref: Annotated[Path, REF], lake: LakeDep) -> Te
 
 @get("/reviews", opt=permission("read"), sync_to_thread=True)
 def review_queue_page(request: Request, lake: LakeDep) -> Template:
-    from engine.stored_reviews import review_queue
+    from engine.governance.stored_reviews import review_queue
 
     return page("reviews.html", request, queue=review_queue(lake))
 
 
 @post("/decisions", opt=permission("decide"), sync_to_thread=True)
 def decide_from_form(request: Request, data: URLEncodedBody[DecisionForm], lake: LakeDep) -> Redirect:
-    from engine.decisions import decide
+    from engine.governance.decisions import decide
 
     decide(lake, data.ref, data.decision, by=request.user.name, comment=data.comment)
     return Redirect("/ui/reviews")

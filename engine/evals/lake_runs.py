@@ -1,17 +1,9 @@
-"""Reruns of stored versions: read the card from the lake, rerun outside any transaction, record eval_runs."""
+"""Rerun results in the lake: one eval_runs row per result (engine.governance.reruns re-runs stored versions)."""
 from __future__ import annotations
-
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from engine.audit import record as record_change
-from engine.cards import card_from_dict
-from engine.evals.isolation import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S
-from engine.evals.rerun import RerunProgress, rerun_evaluations
-from engine.store.database import Lake
-from engine.store.tables import EvalRun, ModelVersion
-from engine.store.versions import get_version
+from engine.store.tables import EvalRun
 
 
 def record_eval_runs(session: Session, version_id: int, evals: list[dict]) -> list[EvalRun]:
@@ -24,26 +16,3 @@ def record_eval_runs(session: Session, version_id: int, evals: list[dict]) -> li
     session.add_all(rows)
     session.flush()
     return rows
-
-
-def rerun_stored_version(lake: Lake, ref: str, *, weights: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT_S,
-                         memory_limit: int | None = DEFAULT_MEMORY_LIMIT, progress: RerunProgress | None = None, actor: str = "unknown") -> dict:
-    """Rerun the evaluations of NAME[@VERSION], store them and review the version again; returns {ref, version_id, evals, review}.
-
-    Weights default to the card's artifact paths relative to the card file it was submitted from.
-    """
-    from engine.governance import review_stored_version, review_summary
-
-    with lake.transaction() as session:
-        version = get_version(session, ref)
-        version_id, card = version.id, card_from_dict(version.card, source=version.source)
-    evals = rerun_evaluations(card, weights, timeout=timeout, memory_limit=memory_limit, progress=progress)
-    with lake.transaction() as session:
-        record_eval_runs(session, version_id, evals)
-        version = session.get(ModelVersion, version_id)
-        before = version.status
-        record = review_stored_version(session, version)
-        review = review_summary(record.review)
-        record_change(session, actor=actor, action="version.rerun", target=card.ref, before={"status": before},
-                      after={"status": version.status, "evals": [{"metric": e["metric"], "status": e["status"]} for e in evals]})
-    return {"ref": card.ref, "version_id": version_id, "evals": evals, "review": review}

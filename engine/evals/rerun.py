@@ -31,7 +31,7 @@ def rerun_evaluations(card: Card, weights_path: str | Path | None = None, *, tim
     Weights: `weights_path`, else the card's artifact paths relative to the card file. Two claims that need
     the same computation (perplexity and token accuracy on one text) share one run.
     """
-    from engine.submission import weights_path_for  # lazily: it pulls in the store (SQLAlchemy)
+    from engine.cards.artifacts import weights_path_for
 
     claims = [(index, claim) for index, claim in enumerate(card.data.get("evaluations", [])) if "harness" in claim]
     weights = weights_path_for(card, weights_path)

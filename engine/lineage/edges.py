@@ -1,6 +1,6 @@
 """Writing lineage edges: declared parents from the card, version order, late parents, accepted suggestions.
 
-`record_declared_edges` is a submission step (engine.submission.SUBMISSION_STEPS): inside the
+`record_declared_edges` is a submission step (engine.governance.submission.SUBMISSION_STEPS): inside the
 submission's transaction it links the new version to the previous version of its model, records each
 `base_model` of its card (resolved to a lake version when the parent is already in the lake, and verified
 from the weights), and resolves the edges of children submitted earlier that named this model as parent.
@@ -92,7 +92,7 @@ def accept_parent(session: Session, child: ModelVersion, parent: ModelVersion, r
 
 def model_source(version: ModelVersion, weights: Path | None = None) -> ModelSource | None:
     """The version's files (given, or its card's artifacts) when they exist, else its stored sketch, else None."""
-    from engine.submission import weights_path_for
+    from engine.cards.artifacts import weights_path_for
 
     path = weights or weights_path_for(SimpleNamespace(source=version.source, data=version.card))  # a stored card reads like a Card here
     if path is not None and Path(path).exists():

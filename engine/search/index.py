@@ -1,6 +1,6 @@
 """Writing search documents: one per model version, built from its card, facts and review status.
 
-`index_version` is a submission step (engine.submission.SUBMISSION_STEPS): it runs inside the submission's
+`index_version` is a submission step (engine.governance.submission.SUBMISSION_STEPS): it runs inside the submission's
 transaction and writes only through that session. Facet values are normalised with the DSL's own
 `normalize_value`, so a query and the index always spell a value the same way.
 """
@@ -100,7 +100,7 @@ def embedding_text(name: str, body: str) -> str:
 def search_vectors(name: str, card: dict, weights: Path | None) -> dict:
     """The costly parts of a search document: the text embedding and the behaviour signature (which may run the model).
 
-    engine.submission.gather_evidence computes them before the submission's transaction opens, so no
+    engine.governance.evidence.gather_evidence computes them before the submission's transaction opens, so no
     transaction waits on a model; index_version computes them itself when the evidence lacks them.
     """
     from engine.search.behaviour import behaviour_signature

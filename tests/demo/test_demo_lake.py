@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.decisions import latest_review
+from engine.governance.decisions import latest_review
 from engine.policy.severity import rank
 from engine.store.tables import Base, EvalRun, ModelVersion, ReviewRecord
 from engine.store.versions import get_version, list_latest_versions

@@ -10,7 +10,7 @@ from api.cli import main
 from engine.cards import load_card
 from engine.evals import registered_harness
 from engine.store.tables import EvalRun
-from engine.submission import submit
+from engine.governance.submission import submit
 from tests.evals.cards import FIXTURES
 
 CARD = """\

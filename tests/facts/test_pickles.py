@@ -16,7 +16,7 @@ from engine.cards import card_from_dict
 from engine.errors import CorruptFile
 from engine.facts import extract_facts
 from engine.facts.pickles import classify_global
-from engine.review import review_card
+from engine.governance.review import review_card
 from tests.policy.cards import GOOD_CARD, TODAY
 
 

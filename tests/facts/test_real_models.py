@@ -5,7 +5,7 @@ import hashlib
 
 from engine.cards import card_from_dict
 from engine.facts import extract_facts
-from engine.review import review_card
+from engine.governance.review import review_card
 from tests.policy.cards import GOOD_CARD, TODAY
 
 MINILM = {"format": "safetensors", "architecture": "bert", "parameters": 22_713_216, "layers": 6, "hidden_size": 384, "attention_heads": 12,

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from api.cli import main
 from engine.cards import card_from_dict
-from engine.decisions import decide, latest_review
-from engine.governance import review_stored_version
+from engine.governance.decisions import decide, latest_review
+from engine.governance.stored import review_stored_version
 from engine.store.tables import ReviewRecord, Waiver
 from engine.store.versions import get_version
-from engine.submission import Evidence, submit
+from engine.governance.evidence import Evidence
+from engine.governance.submission import submit
 from tests.policy.cards import GOOD_CARD, GOOD_EVALS
 
 
@@ -88,9 +89,9 @@ def test_after_a_human_decision_only_humans_change_the_status(lake):
 
 def test_a_crash_in_the_review_leaves_no_version(lake, monkeypatch):
     """A crash inside the review step leaves no version behind (one transaction per submission)."""
-    import engine.governance
+    import engine.governance.stored
 
-    monkeypatch.setattr(engine.governance, "review_card", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("policy crash")))
+    monkeypatch.setattr(engine.governance.stored, "review_card", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("policy crash")))
     with pytest.raises(RuntimeError):
         submit(lake, good_card(), submitted_by="sam")
     with lake.transaction() as session:

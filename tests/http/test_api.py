@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from engine.submission import submit
+from engine.governance.submission import submit
 from tests.http.conftest import bearer, tiny_card_yaml
 from tests.store.test_submit import make_card
 
@@ -142,8 +142,8 @@ def test_reports_per_review(lake, client, tokens, fmt, media_type, starts):
 
 
 def test_stored_review_round_trips_for_the_renderers(lake):
-    from engine.review import review_card
-    from engine.stored_reviews import review_from_dict
+    from engine.governance.review import review_card
+    from engine.governance.stored_reviews import review_from_dict
 
     review = review_card(make_card(governance={"risk_tier": "high"}))
     assert review_from_dict(review.to_dict()) == review

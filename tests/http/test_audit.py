@@ -9,12 +9,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from api.cli import main
-from engine.admin import add_waiver
+from engine.governance.admin import add_waiver
 from engine.audit import GENESIS, verify_chain
-from engine.decisions import decide
+from engine.governance.decisions import decide
 from engine.errors import Forbidden
 from engine.store.tables import ApiToken, AuditEntry
-from engine.submission import submit
+from engine.governance.submission import submit
 from engine.tokens import authenticate, create_token, hash_secret
 from tests.store.test_submit import make_card
 

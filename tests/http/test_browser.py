@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from engine.submission import submit
+from engine.governance.submission import submit
 from tests.http.conftest import ARTIFACTS
 from tests.store.test_submit import make_card
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.submission import submit
+from engine.governance.submission import submit
 from engine.tokens import ROLE_PERMISSIONS, ROLES
 from tests.http.conftest import bearer, tiny_card_yaml
 from tests.http.test_api import HOUSE_PACK

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from engine.cards import load_card
-from engine.submission import Evidence, submit, weights_path_for
+from engine.cards.artifacts import weights_path_for
+from engine.governance.evidence import Evidence
+from engine.governance.submission import submit
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import pytest
 
 from engine.lineage.graph import lineage_context, lineage_graph
 from engine.store.versions import get_version
-from engine.submission import submit
+from engine.governance.submission import submit
 from tests.lineage.cards import lineage_card
 
 

@@ -22,7 +22,8 @@ from engine.lineage.sketch import weight_sketch
 from engine.lineage.sources import ModelSource
 from engine.lineage.suggestions import suggest_parents
 from engine.store.tables import AuditEntry, LineageEdge
-from engine.submission import gather_evidence, submit
+from engine.governance.evidence import gather_evidence
+from engine.governance.submission import submit
 from examples.derive_family import FAMILY, MEMBERS
 
 pytestmark = pytest.mark.slow

@@ -46,7 +46,7 @@ def evidence() -> dict:
 
 
 def review_of(inputs: dict, **options):
-    from engine.review import review_card
+    from engine.governance.review import review_card
 
     card = card_from_dict(inputs["card"], source="cards/good.yaml")
     return review_card(card, inputs["facts"], inputs["evals"], inputs["lineage"], now=options.pop("now", TODAY), **options)

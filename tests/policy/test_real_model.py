@@ -5,7 +5,7 @@ import pytest
 
 from engine.cards import card_from_dict
 from engine.cards.hf_import import import_hf_readme
-from engine.review import review_card
+from engine.governance.review import review_card
 from tests.policy.cards import TODAY
 
 facts_module = pytest.importorskip("engine.facts")

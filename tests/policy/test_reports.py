@@ -15,7 +15,7 @@ from junitparser import JUnitXml
 from engine.cards import load_card
 from engine.policy.waivers import load_waivers
 from engine.reports import REPORT_FORMATS, render_report
-from engine.review import review_card
+from engine.governance.review import review_card
 from tests.policy.cards import GOOD_FACTS, TODAY
 
 REPO = Path(__file__).resolve().parents[2]

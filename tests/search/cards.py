@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from engine.cards import card_from_dict
-from engine.submission import Evidence, submit
+from engine.governance.evidence import Evidence
+from engine.governance.submission import submit
 
 
 def search_card(name: str, version: str = "1.0", **extra):

@@ -10,7 +10,8 @@ from engine.search import search
 from engine.search.behaviour import probe_sentences, runner_for, signature_from_outputs
 from engine.search.embeddings import text_model_dir
 from engine.store.tables import SearchDocument
-from engine.submission import Evidence, submit
+from engine.governance.evidence import Evidence
+from engine.governance.submission import submit
 from tests.search.cards import search_card
 
 TINY_OPENCLIP = {

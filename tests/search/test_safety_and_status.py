@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from api.cli import main
-from engine.decisions import decide
+from engine.governance.decisions import decide
 from engine.errors import UsageError
 from engine.search import QueryInvalid, search
 from engine.store.tables import Base

@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from engine.decisions import decide
+from engine.governance.decisions import decide
 from engine.errors import Forbidden, UsageError
 from engine.store.versions import get_version
-from engine.submission import submit
+from engine.governance.submission import submit
 from tests.store.test_submit import make_card
 
 

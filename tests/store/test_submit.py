@@ -10,7 +10,7 @@ from engine.cards import card_from_dict
 from engine.errors import Conflict, NotFound, UsageError
 from engine.store.tables import Model, ModelVersion
 from engine.store.versions import ModelRef, get_version, list_versions
-from engine.submission import submit
+from engine.governance.submission import submit
 
 
 def make_card(name: str = "acme/tiny", version: str = "1.0", **extra):
@@ -94,9 +94,9 @@ def test_twenty_threads_different_versions_get_distinct_seqs(lake):
 
 
 def test_failing_step_rolls_back_the_whole_submission(lake, monkeypatch):
-    import engine.submission as submission
+    import engine.governance.submission as submission
 
-    monkeypatch.setattr(submission, "SUBMISSION_STEPS", ["tests.store.test_submit:exploding_step"])
+    monkeypatch.setattr(submission, "SUBMISSION_STEPS", [*submission.SUBMISSION_STEPS[:2], exploding_step])  # real writes first, then boom
     with pytest.raises(RuntimeError, match="boom"):
         submit(lake, make_card(name="acme/rollback"))
     with lake.transaction() as session:

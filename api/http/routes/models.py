@@ -32,7 +32,9 @@ def card_of(card: str | dict[str, Any]) -> Card:
 @post("/models", opt=permission("submit"), sync_to_thread=True, status_code=201)
 def submit_model(data: JSONBody[SubmitRequest], lake: LakeDep, config: ConfigDep, request: Request) -> Response[dict[str, Any]]:
     """Validate a card, read facts from its weights, store it as a new version (200 when identical content was already stored)."""
-    from engine.submission import gather_evidence, submit, weights_path_for
+    from engine.cards.artifacts import weights_path_for
+    from engine.governance.evidence import gather_evidence
+    from engine.governance.submission import submit
 
     card = card_of(data.card)
     weights = weights_path_for(card, data.weights)

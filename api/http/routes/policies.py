@@ -34,9 +34,9 @@ def list_policies(config: ConfigDep) -> list[dict[str, Any]]:
 @post("/policies/dry-run", opt=permission("read"), sync_to_thread=True, status_code=200)
 def dry_run(data: JSONBody[DryRunRequest], config: ConfigDep, lake: LakeDep) -> dict[str, Any]:
     """Review a card against the policies without storing anything."""
-    from engine.governance import stored_waivers
+    from engine.governance.stored import stored_waivers
     from engine.policy import load_policies
-    from engine.review import review_card
+    from engine.governance.review import review_card
 
     card = card_of(data.card)
     facts = None
@@ -52,7 +52,7 @@ def dry_run(data: JSONBody[DryRunRequest], config: ConfigDep, lake: LakeDep) -> 
 @put("/policies/{name:str}", opt=permission("administer"), sync_to_thread=True)
 def save_policy(name: FromPath[str], data: JSONBody[PolicyPackRequest], config: ConfigDep, lake: LakeDep, request: Request) -> dict[str, Any]:
     """Create or replace policies/NAME.yaml (validated first; audited)."""
-    from engine.admin import save_policy_pack
+    from engine.governance.admin import save_policy_pack
 
     return save_policy_pack(lake, config.policies_dir, name, data.yaml.encode("utf-8"), by=request.user.name)
 

@@ -35,7 +35,7 @@ class WaiverRequest:
 @get("/reviews", opt=permission("read"), sync_to_thread=True)
 def review_queue(lake: LakeDep) -> list[dict[str, Any]]:
     """Versions waiting for a human decision, oldest first, with their automated verdict."""
-    from engine.stored_reviews import review_queue
+    from engine.governance.stored_reviews import review_queue
 
     return review_queue(lake)
 
@@ -43,7 +43,7 @@ def review_queue(lake: LakeDep) -> list[dict[str, Any]]:
 @get("/reviews/{ref:path}", opt=permission("read"), sync_to_thread=True)
 def get_review(ref: Annotated[Path, REF], lake: LakeDep) -> dict[str, Any]:
     """The governance review of a version (findings with evidence) and the human decision, if any."""
-    from engine.stored_reviews import version_review
+    from engine.governance.stored_reviews import version_review
 
     review, meta = version_review(lake, str(ref).lstrip("/"))
     return meta | {"review": review.to_dict()}
@@ -52,14 +52,14 @@ def get_review(ref: Annotated[Path, REF], lake: LakeDep) -> dict[str, Any]:
 @post("/decisions", opt=permission("decide"), sync_to_thread=True, status_code=200)
 def decide(data: JSONBody[DecisionRequest], lake: LakeDep, request: Request) -> dict[str, Any]:
     """Approve, reject or request changes, with a comment; nobody decides on a version they submitted."""
-    from engine.decisions import decide
+    from engine.governance.decisions import decide
 
     return decide(lake, data.ref, data.decision, by=request.user.name, comment=data.comment)
 
 
 @get("/waivers", opt=permission("read"), sync_to_thread=True)
 def list_waivers(lake: LakeDep) -> list[dict[str, Any]]:
-    from engine.admin import list_waivers
+    from engine.governance.admin import list_waivers
 
     return list_waivers(lake)
 
@@ -67,7 +67,7 @@ def list_waivers(lake: LakeDep) -> list[dict[str, Any]]:
 @post("/waivers", opt=permission("administer"), sync_to_thread=True)
 def add_waiver(data: JSONBody[WaiverRequest], lake: LakeDep, request: Request) -> dict[str, Any]:
     """Waive one rule for one model (or version); applies to reviews made from now on."""
-    from engine.admin import add_waiver
+    from engine.governance.admin import add_waiver
 
     return add_waiver(lake, rule_id=data.rule_id, target=data.target, reason=data.reason, by=request.user.name, ticket=data.ticket,
                       expires_at=data.expires_at)
@@ -75,7 +75,7 @@ def add_waiver(data: JSONBody[WaiverRequest], lake: LakeDep, request: Request) -
 
 @delete("/waivers/{waiver_id:int}", opt=permission("administer"), sync_to_thread=True)
 def remove_waiver(waiver_id: Annotated[int, PathParameter(ge=1, le=2**63 - 1)], lake: LakeDep, request: Request) -> None:
-    from engine.admin import remove_waiver
+    from engine.governance.admin import remove_waiver
 
     remove_waiver(lake, waiver_id, by=request.user.name)
 
@@ -84,7 +84,7 @@ def remove_waiver(waiver_id: Annotated[int, PathParameter(ge=1, le=2**63 - 1)], 
 def report(fmt: FromPath[str], ref: Annotated[Path, REF], lake: LakeDep) -> Response[Any]:
     """A version's review as json, sarif, junit, md, html or pdf."""
     from engine.reports import parse_formats, render_report
-    from engine.stored_reviews import version_review
+    from engine.governance.stored_reviews import version_review
 
     chosen = parse_formats(fmt)
     if len(chosen) != 1:

@@ -7,11 +7,10 @@ rule id, and the only clock is `as_of`, which is itself an input.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field, replace
 
 from engine.cards import Card
+from engine.digests import json_digest
 from engine.policy.check import ERROR, FAIL, PASS, SKIP, Check
 from engine.policy.messages import render_message
 from engine.policy.operators import evaluate_condition
@@ -112,10 +111,6 @@ class Review:
                 "findings": [f.to_dict() for f in self.reported], "waived": [f.to_dict() for f in self.waived],
                 "lineage": self.lineage, "policies": list(self.policies), "waivers": list(self.waivers),
                 "inputs": self.inputs, "inputs_digest": self.inputs_digest}
-
-
-def json_digest(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
 def build_context(card: Card, facts: dict | None, evals: list[dict] | None, lineage: dict | None, now: dt.date) -> dict:

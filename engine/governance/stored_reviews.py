@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engine.decisions import latest_review
-from engine.governance import review_now
-from engine.review import Finding, Review
+from engine.governance.decisions import latest_review
+from engine.governance.stored import review_now
+from engine.governance.review import Finding, Review
 from engine.store.database import Lake
 from engine.store.tables import ModelVersion, ReviewRecord
 from engine.store.versions import get_version

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.cards import Card, parse_card
 from engine.policy.waivers import Waiver
-from engine.review import Review, review_card
+from engine.governance.review import Review, review_card
 from engine.search.index import refresh_status
 from engine.store.tables import EvalRun, ModelVersion, ReviewRecord
 from engine.store.tables import Waiver as WaiverRow

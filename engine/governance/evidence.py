@@ -1,0 +1,57 @@
+"""Evidence about a card, gathered before any transaction opens: facts from its files, reruns, search vectors.
+
+`file_facts` is the one way every door reads a card's files (the audit gate and a submission alike): the
+explicit weights, else the card's own artifacts resolved relative to the card (engine.cards.artifacts). A
+listed artifact that does not exist is recorded in the facts as `missing_artifacts`, so a rule fails on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.cards import Card
+from engine.cards.artifacts import CardFiles, card_files
+
+
+@dataclass
+class Evidence:
+    """What the lake learned about a submission before writing it."""
+
+    weights: Path | None = None
+    facts: dict | None = None
+    fingerprint: dict | None = None
+    evals: list[dict] | None = None  # rerun results made before the transaction (submit --rerun)
+    extra: dict = field(default_factory=dict)
+
+
+def file_facts(card: Card, weights: str | Path | None = None) -> tuple[CardFiles, dict | None]:
+    """The card's files and the facts read from them (None when there is nothing to read)."""
+    files = card_files(card, weights)
+    facts = None
+    if files.root is not None:
+        from engine.facts import extract_facts
+
+        facts = extract_facts(files.root).to_dict()
+    if files.listed or files.explicit:
+        facts = (facts or {}) | {"missing_artifacts": list(files.missing)}
+    return files, facts
+
+
+def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = False, progress=None) -> Evidence:
+    """Everything slow, before the transaction: facts and fingerprint from the model's files, the search vectors,
+    and with `rerun` the card's evaluations re-run."""
+    from engine.search.index import search_vectors
+
+    files, facts = file_facts(card, weights)
+    evals = None
+    if rerun:
+        from engine.evals import rerun_evaluations
+
+        evals = rerun_evaluations(card, files.root, progress=progress)
+    fingerprint = None
+    if files.root is not None:
+        from engine.facts import compute_fingerprint
+
+        fingerprint = compute_fingerprint(files.root)
+    return Evidence(weights=files.root, facts=facts, fingerprint=fingerprint, evals=evals,
+                    extra={"search": search_vectors(card.name, card.data, files.root)})

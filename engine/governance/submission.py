@@ -1,0 +1,59 @@
+"""Submitting a card: evidence is gathered outside the transaction, then everything is written in one.
+
+Evidence (engine.governance.evidence) is gathered first. The steps that run inside the transaction
+(lineage edges, the review, search indexing) are the functions listed in SUBMISSION_STEPS; each takes
+(session, version, evidence) and writes only through that session, so a failure in any of them rolls the
+whole submission back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from engine.audit import record as record_change
+from engine.cards import Card
+from engine.governance.decisions import latest_review
+from engine.governance.evidence import Evidence
+from engine.governance.stored import review_submission, review_summary
+from engine.lineage.edges import record_declared_edges
+from engine.search.index import index_version
+from engine.store.database import Lake
+from engine.store.tables import ModelVersion
+from engine.store.versions import insert_version
+
+# Each step runs, in order, on a newly created version: (session, version, evidence) -> None.
+SUBMISSION_STEPS: list[Callable[[Session, ModelVersion, Evidence], None]] = [
+    record_declared_edges,
+    review_submission,
+    index_version,  # after the review: the document's status facet is the reviewed status
+]
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    ref: str
+    created: bool
+    version_id: int
+    status: str
+    review: dict | None = None  # the automated review's summary (engine.governance.review_summary)
+
+    def to_dict(self) -> dict:
+        return {"ref": self.ref, "created": self.created, "version_id": self.version_id, "status": self.status, "review": self.review}
+
+
+def submit(lake: Lake, card: Card, evidence: Evidence | None = None, *, submitted_by: str | None = None) -> SubmitResult:
+    """Store a validated card (and its evidence) as a new version, in one transaction."""
+    evidence = evidence or Evidence()
+    with lake.transaction() as session:
+        version, created = insert_version(session, card, facts=evidence.facts, fingerprint=evidence.fingerprint, submitted_by=submitted_by)
+        if created:
+            for step in SUBMISSION_STEPS:
+                step(session, version, evidence)
+            record_change(session, actor=submitted_by or "unknown", action="version.submit", target=version.ref,
+                          after={"card_digest": version.card_digest, "status": version.status, "facts": version.facts})
+        record = latest_review(session, version.id)
+        review = review_summary(record.review) if record is not None and record.review else None
+        return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status, review=review)
+
