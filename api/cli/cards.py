@@ -56,9 +56,11 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who submits (recorded; cannot later approve it).")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations first; the review checks the claims against them.")
-@click.option("--fail-on", type=click.Choice(SEVERITY_NAMES), help="Exit 1 when the automated review fails a rule at or above this severity.")
+@click.option("--fail-on", type=click.Choice(SEVERITY_NAMES),
+              help="Exit 1 when the automated review fails a rule at or above this severity, or leaves one unverified.")
+@click.option("--allow-unverified", is_flag=True, help="With --fail-on: do not fail on unverified rules (still listed).")
 @json_option
-def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on: str | None, as_json: bool) -> None:
+def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on: str | None, allow_unverified: bool, as_json: bool) -> None:
     """Validate a card, read facts from its weights, review it against the policies, and store it as a new version."""
     from api.cli.evals import stderr_progress
     from engine.store.database import open_lake
@@ -75,6 +77,7 @@ def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on:
         lake.dispose()
     review = result.review or {}
     violations = at_or_above(review.get("violations", []), fail_on) if fail_on else []
+    unchecked = at_or_above(review.get("unverified", []), fail_on) if fail_on and not allow_unverified else []
     if as_json:
         print_json(result.to_dict())
     else:
@@ -83,7 +86,9 @@ def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on:
         console.print(f"{outcome}: {result.ref} [{result.status}]{verdict}", markup=False)
         for finding in at_or_above(review.get("violations", []), fail_on or "medium"):
             console.print(f"  {finding['outcome']} [{finding['severity']}] {finding['rule_id']}: {finding['message']}", markup=False)
-    sys.exit(EXIT_FAILED if violations else 0)
+        for finding in at_or_above(review.get("unverified", []), fail_on or "high"):
+            console.print(f"  unverified [{finding['severity']}] {finding['rule_id']}: needs {finding['missing']}", markup=False)
+    sys.exit(EXIT_FAILED if violations or unchecked else 0)
 
 
 def at_or_above(findings: list[dict], severity: str) -> list[dict]:

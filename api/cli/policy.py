@@ -32,38 +32,42 @@ def _load_rules(policies: Path, waivers: Path | None):
 
 @click.command()
 @click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory: facts are read from it.")
+@click.option("--weights", type=click.Path(exists=True, path_type=Path),
+              help="Model file or directory to read facts from (default: the card's own artifacts, relative to the card).")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations (harnesses) and check the claims against them.")
 @click.option("--policies", "policies_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=POLICIES_DIR,
               show_default="policies/", help="Directory of policy packs (*.yaml).")
 @click.option("--waivers", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML file of waivers.")
 @click.option("--format", "formats", default="", metavar="LIST", help="Reports to write: json,sarif,junit,md,html,pdf.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Directory for the reports (default: stdout, one text format).")
-@click.option("--fail-on", default="high", show_default=True, type=_SEVERITY, help="Exit 1 when a rule at or above this severity fails.")
+@click.option("--fail-on", default="high", show_default=True, type=_SEVERITY,
+              help="Exit 1 when a rule at or above this severity fails, or applies but could not be checked (unverified).")
+@click.option("--allow-unverified", is_flag=True,
+              help="Do not fail on unverified rules (their evidence is missing); the reports still list each one and what would settle it.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today): makes audits reproducible.")
 def audit(card_path: Path, weights: Path | None, rerun: bool, policies_dir: Path, waivers: Path | None, formats: str, out: Path | None,
-          fail_on: str, as_of: dt.datetime | None) -> None:
-    """Review one card against the policies, write reports, exit 0 pass / 1 violations at or above --fail-on / 2 tool error."""
+          fail_on: str, allow_unverified: bool, as_of: dt.datetime | None) -> None:
+    """Review one card against the policies, write reports; exit 0 pass, 1 a rule at or above --fail-on failed or went unchecked, 2 tool error.
+
+    Facts come from --weights, else from the files the card lists under `artifacts` (as `submit` reads them).
+    """
     from engine.cards import load_card
-    from engine.reports import parse_formats, render_report
+    from engine.governance.evidence import file_facts
     from engine.governance.review import review_card
+    from engine.reports import parse_formats, render_report
 
     chosen = parse_formats(formats)
     if out is None and (len(chosen) > 1 or any(fmt.name == "pdf" for fmt in chosen)):
         raise UsageError("several formats or pdf need --out DIR")
     packs, waiver_list = _load_rules(policies_dir, waivers)
     card = load_card(card_path)
-    facts = None
-    if weights is not None:
-        from engine.facts import extract_facts
-
-        facts = extract_facts(weights).to_dict()
+    files, facts = file_facts(card, weights)
     evals = None
     if rerun:
         from engine.evals import rerun_evaluations
 
-        evals = rerun_evaluations(card, weights)
-    review = review_card(card, facts, evals, packs=packs, waivers=waiver_list, now=as_of.date() if as_of else None)
+        evals = rerun_evaluations(card, files.root)
+    review = review_card(card, facts, evals, packs=packs, waivers=waiver_list, now=as_of.date() if as_of else None, fail_on=fail_on)
     if out is None and chosen:
         sys.stdout.write(render_report(review, chosen[0]))
     elif chosen:
@@ -73,11 +77,11 @@ def audit(card_path: Path, weights: Path | None, rerun: bool, policies_dir: Path
             target = out / f"modellake-audit.{fmt.extension}"
             target.write_bytes(report) if isinstance(report, bytes) else target.write_text(report, encoding="utf-8")
             error_console.print(f"wrote {target}", markup=False)
-    _print_summary(review, fail_on, to_stderr=out is None and bool(chosen))
-    sys.exit(review.exit_code(fail_on))
+    _print_summary(review, fail_on, allow_unverified, to_stderr=out is None and bool(chosen))
+    sys.exit(review.exit_code(fail_on, allow_unverified=allow_unverified))
 
 
-def _print_summary(review, fail_on: str, to_stderr: bool) -> None:
+def _print_summary(review, fail_on: str, allow_unverified: bool, to_stderr: bool) -> None:
     target = error_console if to_stderr else console
     counts = ", ".join(f"{count} {outcome}" for outcome, count in review.counts().items() if count)
     target.print(f"{review.target}: {review.verdict} ({counts})", markup=False)
@@ -85,6 +89,13 @@ def _print_summary(review, fail_on: str, to_stderr: bool) -> None:
         source = finding.evidence.get("source") or {}
         where = f"{source['file']}:{source['line']}: " if source.get("line") else ""
         target.print(f"  {where}{finding.outcome} [{finding.severity}] {finding.rule_id}: {finding.message}", markup=False)
+    unchecked = review.unverified(fail_on)
+    if unchecked:
+        allowed = " (allowed by --allow-unverified)" if allow_unverified else ""
+        target.print(f"  not checked{allowed}: {len(unchecked)} rule(s) at or above {fail_on} apply but their evidence is missing", markup=False)
+        for finding in unchecked:
+            target.print(f"  unverified [{finding.severity}] {finding.rule_id}: needs {finding.evidence.get('missing')}; "
+                         f"would be settled by {finding.evidence.get('settled_by')}", markup=False)
 
 
 @click.command(name="policies")

@@ -3,6 +3,9 @@
 Context given to every rule: {"card": card.data, "facts": facts dict or {}, "evals": rerun records,
 "lineage": {"parents": [...]}, "now": review date}. Same inputs -> same Review: findings are ordered by
 rule id, and the only clock is `as_of`, which is itself an input.
+
+Fail closed: a rule that applies but whose evidence is missing is `unverified`, and no card is approved
+while a rule at or above the gate (`fail_on`, never above high) is unverified.
 """
 from __future__ import annotations
 
@@ -11,30 +14,36 @@ from dataclasses import dataclass, field, replace
 
 from engine.cards import Card
 from engine.digests import json_digest
-from engine.policy.check import ERROR, FAIL, PASS, SKIP, Check
+from engine.policy.check import ERROR, FAIL, NOT_APPLICABLE, PASS, UNVERIFIED, Check
 from engine.policy.messages import render_message
 from engine.policy.operators import evaluate_condition
 from engine.policy.packs import PolicyPack, Rule, load_policies
-from engine.policy.paths import Scope, card_path, dotted
+from engine.policy.paths import SETTLED_BY, Scope, card_path, dotted
 from engine.policy.selectors import applies
 from engine.policy.severity import SEVERITIES, rank
 from engine.policy.waivers import Waiver, waivers_digest
 
 WARN, WAIVED = "warn", "waived"
-OUTCOMES = (PASS, FAIL, WARN, SKIP, WAIVED, ERROR)
+OUTCOMES = (PASS, FAIL, WARN, UNVERIFIED, NOT_APPLICABLE, WAIVED, ERROR)
 VIOLATIONS = frozenset({FAIL, WARN, ERROR})  # what --fail-on counts; an error fails closed
+WAIVABLE = frozenset({FAIL, WARN, UNVERIFIED})  # a waiver may accept a failure or evidence that cannot be had
 VERDICTS = ("approved", "changes_requested", "rejected", "needs_human_review")
 
 
 @dataclass(frozen=True)
 class VerdictRow:
-    """A row fires when a finding has one of `outcomes` at or above `min_severity`, or the card's risk tier is in `risk_tiers`."""
+    """A row fires when a finding has one of `outcomes` at or above `min_severity` (lowered to the gate's `fail_on`
+    when `gate_lowers`), or the card's risk tier is in `risk_tiers`."""
 
     verdict: str
     outcomes: frozenset = frozenset()
     min_severity: str = "info"
     risk_tiers: frozenset = frozenset()
     why: str = ""
+    gate_lowers: bool = False
+
+    def threshold(self, fail_on: str) -> int:
+        return min(rank(self.min_severity), rank(fail_on)) if self.gate_lowers else rank(self.min_severity)
 
 
 # First row that fires decides; none -> approved.
@@ -42,6 +51,8 @@ VERDICT_TABLE = (
     VerdictRow("rejected", frozenset({FAIL}), "critical", why="a critical rule failed"),
     VerdictRow("changes_requested", frozenset({FAIL}), "medium", why="a medium or high rule failed"),
     VerdictRow("needs_human_review", frozenset({ERROR}), "info", why="a rule could not be evaluated"),
+    VerdictRow("needs_human_review", frozenset({UNVERIFIED}), "high", gate_lowers=True,
+               why="a rule at or above the gate could not be checked: its evidence is missing"),
     VerdictRow("needs_human_review", risk_tiers=frozenset({"high", "unacceptable"}), why="high-risk models always get a human reviewer"),
 )
 
@@ -101,9 +112,15 @@ class Review:
     def violations(self, fail_on: str = "high") -> list[Finding]:
         return [f for f in self.findings if f.outcome in VIOLATIONS and rank(f.severity) >= rank(fail_on)]
 
-    def exit_code(self, fail_on: str = "high") -> int:
-        """0 when nothing at or above `fail_on` failed, 1 otherwise (tool errors, exit 2, are raised, not reviewed)."""
-        return 1 if self.violations(fail_on) else 0
+    def unverified(self, fail_on: str = "info") -> list[Finding]:
+        """Rules at or above `fail_on` that apply but could not be checked, each saying what would settle it."""
+        return [f for f in self.findings if f.outcome == UNVERIFIED and rank(f.severity) >= rank(fail_on)]
+
+    def exit_code(self, fail_on: str = "high", *, allow_unverified: bool = False) -> int:
+        """0 when nothing at or above `fail_on` failed or went unchecked, 1 otherwise; `allow_unverified` is the
+        explicit opt-out for unchecked rules (tool errors, exit 2, are raised, not reviewed)."""
+        blocked = self.violations(fail_on) or (not allow_unverified and self.unverified(fail_on))
+        return 1 if blocked else 0
 
     def to_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "target": self.target, "card": self.card_source, "verdict": self.verdict,
@@ -119,8 +136,11 @@ def build_context(card: Card, facts: dict | None, evals: list[dict] | None, line
 
 
 def review_card(card: Card, facts: dict | None = None, evals: list[dict] | None = None, lineage: dict | None = None, *,
-                packs: list[PolicyPack] | None = None, waivers: list[Waiver] = (), now: dt.date | None = None) -> Review:
-    """Evaluate every rule of `packs` (default: policies/) on one card and its evidence; decide the verdict."""
+                packs: list[PolicyPack] | None = None, waivers: list[Waiver] = (), now: dt.date | None = None,
+                fail_on: str = "high") -> Review:
+    """Evaluate every rule of `packs` (default: policies/) on one card and its evidence; decide the verdict.
+
+    `fail_on` is the gate's severity: an unverified rule at or above it (or above high) keeps the verdict from approved."""
     packs = load_policies() if packs is None else packs
     now = now or dt.date.today()
     context = build_context(card, facts, evals, lineage, now)
@@ -128,8 +148,8 @@ def review_card(card: Card, facts: dict | None = None, evals: list[dict] | None 
     rules = sorted((rule for pack in packs for rule in pack.rules), key=lambda rule: rule.id)
     findings = tuple(apply_waivers(judge_rule(rule, scope, card), waivers, card, now) for rule in rules)
     risk_tier = (card.data.get("governance") or {}).get("risk_tier")
-    verdict, reason = decide_verdict(findings, risk_tier)
-    inputs = {"card": card.digest, "facts": json_digest(facts) if facts else None, "evals": json_digest(evals) if evals else None,
+    verdict, reason = decide_verdict(findings, risk_tier, fail_on)
+    inputs = {"gate": fail_on, "card": card.digest, "facts": json_digest(facts) if facts else None, "evals": json_digest(evals) if evals else None,
               "lineage": json_digest(context["lineage"]), "policies": {pack.name: pack.digest for pack in packs},
               "waivers": waivers_digest(list(waivers)), "as_of": now.isoformat()}
     return Review(card.name, card.version, card.source, verdict, reason, risk_tier, now.isoformat(), findings,
@@ -140,7 +160,7 @@ def judge_rule(rule: Rule, scope: Scope, card: Card) -> Finding:
     """One rule on one card: selector, condition, outcome by severity, message and evidence."""
     selected, why_not = applies(rule.select, scope)
     if not selected:
-        check = Check(SKIP, f"not applicable: {why_not}")
+        check = Check(NOT_APPLICABLE, f"not applicable: {why_not}")
     else:
         try:
             check = evaluate_condition(rule.condition, scope)
@@ -161,6 +181,9 @@ def evidence_of(check: Check, scope: Scope, card: Card) -> dict:
     """The values that decided, the card line of the claim, and where the fact or rerun came from."""
     evidence = {"claimed": _plain(check.claimed), "observed": _plain(check.observed), "tolerance": check.tolerance, "reason": check.reason,
                 "source": None, "fact": None}
+    if check.outcome == UNVERIFIED and check.needs:
+        evidence["missing"] = dotted(check.needs)
+        evidence["settled_by"] = SETTLED_BY.get(str(check.needs[0]), "the evidence the rule reads")
     location = check.location
     if check.fact and check.fact[0] == "evals":
         run = scope.resolve(check.fact) or {}
@@ -184,8 +207,8 @@ def _plain(value: object) -> object:
 
 
 def apply_waivers(finding: Finding, waivers: list[Waiver], card: Card, today: dt.date) -> Finding:
-    """An active waiver turns a failure or warning into `waived`; an expired one keeps it and says so."""
-    if finding.outcome not in (FAIL, WARN):
+    """An active waiver turns a failure, warning or unverified rule into `waived`; an expired one keeps it and says so."""
+    if finding.outcome not in WAIVABLE:
         return finding
     for waiver in waivers:
         if waiver.covers(finding.rule_id, card.name, card.version):
@@ -197,8 +220,12 @@ def apply_waivers(finding: Finding, waivers: list[Waiver], card: Card, today: dt
     return finding
 
 
-def decide_verdict(findings: tuple[Finding, ...], risk_tier: str | None) -> tuple[str, str]:
+def decide_verdict(findings: tuple[Finding, ...], risk_tier: str | None, fail_on: str = "high") -> tuple[str, str]:
+    """The first row of VERDICT_TABLE that fires, with the rules that made it fire; none -> approved."""
     for row in VERDICT_TABLE:
-        if risk_tier in row.risk_tiers or any(f.outcome in row.outcomes and rank(f.severity) >= rank(row.min_severity) for f in findings):
+        fired = [f.rule_id for f in findings if f.outcome in row.outcomes and rank(f.severity) >= row.threshold(fail_on)]
+        if fired:
+            return row.verdict, f"{row.why}: {', '.join(fired[:6])}{' ...' if len(fired) > 6 else ''}"
+        if risk_tier in row.risk_tiers:
             return row.verdict, row.why
-    return "approved", "no rule at medium or above failed"
+    return "approved", "no rule at medium or above failed, and every rule at or above the gate was checked"

@@ -94,10 +94,15 @@ def human_decided(session: Session, version_id: int) -> bool:
 
 
 def review_summary(review: dict | Review, fail_on: str = "info") -> dict:
-    """Verdict, outcome counts and the failures at or above `fail_on`, from a stored review dict."""
+    """Verdict, outcome counts, the failures and the unverified rules at or above `fail_on`, from a stored review dict."""
     from engine.policy.severity import rank
 
     data = review.to_dict() if isinstance(review, Review) else review
-    violations = [{"rule_id": f["rule_id"], "severity": f["severity"], "outcome": f["outcome"], "message": f["message"]}
-                  for f in data.get("findings", []) if f["outcome"] in ("fail", "warn", "error") and rank(f["severity"]) >= rank(fail_on)]
-    return {"verdict": data.get("verdict"), "verdict_reason": data.get("verdict_reason"), "summary": data.get("summary"), "violations": violations}
+
+    def listed(outcomes: tuple[str, ...], *extra: str) -> list[dict]:
+        return [{"rule_id": f["rule_id"], "severity": f["severity"], "outcome": f["outcome"], "message": f["message"],
+                 **{key: f["evidence"].get(key) for key in extra}}
+                for f in data.get("findings", []) if f["outcome"] in outcomes and rank(f["severity"]) >= rank(fail_on)]
+
+    return {"verdict": data.get("verdict"), "verdict_reason": data.get("verdict_reason"), "summary": data.get("summary"),
+            "violations": listed(("fail", "warn", "error")), "unverified": listed(("unverified",), "missing", "settled_by")}

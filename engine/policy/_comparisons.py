@@ -1,7 +1,8 @@
 """Value operators: each takes its (validated) arguments and a Scope and returns a Check.
 
-Missing values: evidence (facts, evals, lineage) that is absent is unknown and the check is skipped; a
-card value that is absent fails the check, because the card is what the submitter controls.
+Missing values: evidence (facts, evals, lineage) that is absent is unknown and the check is `unverified`
+(it names the missing evidence in `needs`); a card value that is absent fails the check, because the card
+is what the submitter controls; a claim the card does not make is `not_applicable` to a claim check.
 """
 from __future__ import annotations
 
@@ -10,20 +11,25 @@ import operator
 import re
 from functools import lru_cache
 
-from engine.policy.check import ERROR, FAIL, PASS, SKIP, Check, show
+from engine.policy.check import ERROR, FAIL, NOT_APPLICABLE, PASS, UNVERIFIED, Check, show
 from engine.policy.paths import MISSING, Path, Scope, dotted, parse_path
 
 parse = lru_cache(maxsize=4096)(parse_path)
 
 
 def _absent(path: Path, value: object, scope: Scope) -> Check | None:
-    """Skip for unknown evidence, fail for a missing card value, None when the value is there."""
+    """Unverified for unknown evidence, fail for a missing card value, None when the value is there."""
     where = scope.absolute(path)
     if scope.unknown(path, value):
-        return Check(SKIP, f"{dotted(where)} is unknown", location=where)
+        return unknown_evidence(where, location=where)
     if value is MISSING or value is None:
         return Check(FAIL, f"{dotted(where)} is missing", location=where)
     return None
+
+
+def unknown_evidence(where: Path, **values) -> Check:
+    """The evidence at `where` is missing: the rule applies but cannot be checked."""
+    return Check(UNVERIFIED, f"{dotted(where)} is unknown", needs=where, **values)
 
 
 def _present(value: object) -> bool:
@@ -59,7 +65,7 @@ def exists(arg: str, scope: Scope) -> Check:
     if _present(value):
         return Check(PASS, f"{dotted(where)} is present", claimed=value, location=where)
     if scope.unknown(path, value):
-        return Check(SKIP, f"{dotted(where)} is unknown", location=where)
+        return unknown_evidence(where, location=where)
     return Check(FAIL, f"{dotted(where)} is missing or empty", location=where)
 
 
@@ -69,8 +75,9 @@ def required(arg: list, scope: Scope) -> Check:
     if missing:
         names = ", ".join(dotted(result.location) for result in missing)
         return Check(FAIL, f"missing: {names}", location=missing[0].location)
-    if any(result.outcome == SKIP for result in results):
-        return Check(SKIP, "; ".join(result.reason for result in results if result.outcome == SKIP))
+    unknown = [result for result in results if result.outcome == UNVERIFIED]
+    if unknown:
+        return Check(UNVERIFIED, "; ".join(result.reason for result in unknown), needs=unknown[0].needs)
     return Check(PASS, f"all {len(arg)} present")
 
 
@@ -80,10 +87,10 @@ def _compare(args: dict, scope: Scope, test, words: str) -> Check:
     right, ref = _right(args, scope)
     where, fact = scope.absolute(path), ref and scope.absolute(ref)
     if ref is not None and scope.unknown(ref, right):
-        return Check(SKIP, f"{dotted(fact)} is unknown", claimed=left, location=where, fact=fact)
+        return unknown_evidence(fact, claimed=left, location=where, fact=fact)
     absent = _absent(path, left, scope)
     if absent:
-        return Check(absent.outcome, absent.reason, observed=right, location=where, fact=fact)
+        return Check(absent.outcome, absent.reason, observed=right, location=where, fact=fact, needs=absent.needs)
     try:
         passed = test(left, right)
     except (TypeError, ValueError) as error:
@@ -171,9 +178,9 @@ def claim_matches_fact(args: dict, scope: Scope) -> Check:
     claimed, observed = scope.resolve(claim_path), scope.resolve(fact_path)
     where, fact = scope.absolute(claim_path), scope.absolute(fact_path)
     if claimed is MISSING:
-        return Check(SKIP, f"{dotted(where)} is not claimed", location=where, fact=fact)
+        return Check(NOT_APPLICABLE, f"{dotted(where)} is not claimed", location=where, fact=fact)
     if observed is MISSING or observed is None:
-        return Check(SKIP, f"{dotted(fact)} is unknown", claimed=claimed, location=where, fact=fact)
+        return unknown_evidence(fact, claimed=claimed, location=where, fact=fact)
     if isinstance(claimed, str) and isinstance(observed, str):
         passed, stated = _same_text(claimed, observed, str(fact_path[-1])), None
     elif isinstance(claimed, (int, float)) and isinstance(observed, (int, float)) and not isinstance(claimed, bool):
@@ -186,7 +193,8 @@ def claim_matches_fact(args: dict, scope: Scope) -> Check:
     return Check(PASS if passed else FAIL, reason, claimed, observed, stated, where, fact)
 
 
-_RERUN_OUTCOMES = {"pass": PASS, "fail": FAIL, "not_comparable": SKIP, "error": ERROR}
+# A rerun that could not be compared with the claim (another metric, split or scale) verified nothing.
+_RERUN_OUTCOMES = {"pass": PASS, "fail": FAIL, "not_comparable": UNVERIFIED, "error": ERROR}
 
 
 def claim_matches_rerun(arg: str, scope: Scope) -> Check:
@@ -194,13 +202,14 @@ def claim_matches_rerun(arg: str, scope: Scope) -> Check:
     run = scope.resolve(path)
     where = scope.absolute(path)
     if not isinstance(run, dict):
-        return Check(SKIP, f"{dotted(where)} is unknown (no rerun)", location=where)
+        return Check(UNVERIFIED, f"{dotted(where)} is unknown (no rerun)", location=where, needs=where)
     label = f"{run.get('metric')} on {run.get('dataset')}/{run.get('split')}"
     outcome = _RERUN_OUTCOMES.get(run.get("status"), ERROR)
-    why = {PASS: "within tolerance", FAIL: "outside tolerance", SKIP: f"not comparable: {(run.get('evidence') or {}).get('reason', '')}",
+    why = {PASS: "within tolerance", FAIL: "outside tolerance", UNVERIFIED: f"not comparable: {(run.get('evidence') or {}).get('reason', '')}",
            ERROR: f"rerun error: {run.get('error')}"}[outcome]
     reason = f"{label}: claimed {show(run.get('claimed'))}, rerun observed {show(run.get('observed'))}, tolerance {show(run.get('tolerance'))}: {why}"
-    return Check(outcome, reason, run.get("claimed"), run.get("observed"), run.get("tolerance"), where, where)
+    return Check(outcome, reason, run.get("claimed"), run.get("observed"), run.get("tolerance"), where, where,
+                 needs=where if outcome == UNVERIFIED else None)
 
 
 def _as_list(value: object) -> list:

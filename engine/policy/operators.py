@@ -11,7 +11,7 @@ from typing import Callable
 from engine.cards.yaml_source import JsonPath, LocatedDocument
 from engine.errors import Problem
 from engine.policy import _comparisons as value
-from engine.policy.check import ERROR, FAIL, PASS, SKIP, Check
+from engine.policy.check import ERROR, FAIL, NOT_APPLICABLE, PASS, UNVERIFIED, Check
 from engine.policy.paths import ITEM, MISSING, Scope, dotted
 from engine.policy.validation import located_problems, problem_at
 
@@ -26,7 +26,7 @@ _VALUES = {"path": _REQUIRED_PATH, "values": {"type": "list", "required": True, 
 _TOLERANCE = {"absolute": {"type": "number", "min": 0, "excludes": "relative"},
               "relative": {"type": "number", "min": 0, "excludes": "absolute"}}
 _QUANTIFIER = {"over": _REQUIRED_PATH, "where": {"type": "dict"}, "check": {"type": "dict", "required": True},
-               "if_empty": {"type": "string", "allowed": [PASS, FAIL, SKIP]}}
+               "if_empty": {"type": "string", "allowed": [PASS, FAIL, NOT_APPLICABLE, UNVERIFIED]}}
 _CONDITION_LIST = {"type": "list", "minlength": 1, "schema": {"type": "dict"}}
 
 
@@ -43,20 +43,20 @@ class Operator:
     nested: tuple[str, ...] = ()
 
 
+# The first outcome present decides. `all` (every=True): one failure fails, and anything left unchecked
+# keeps the whole from passing. `any`: one pass passes; an unchecked element might have passed, so it
+# keeps the whole from failing. Only when every element is not applicable is the whole not applicable.
+_PRECEDENCE = {True: (FAIL, ERROR, UNVERIFIED, PASS), False: (PASS, ERROR, UNVERIFIED, FAIL)}
+
+
 def _combine(checks: list[Check], every: bool) -> Check:
-    """all/all_of (every=True): a failure fails; any/any_of: a pass passes. Errors beat skips; all-skip skips."""
-    decisive, other = (FAIL, PASS) if every else (PASS, FAIL)
-    hits = [check for check in checks if check.outcome == decisive]
-    if hits:
-        first = hits[0]
-        reason = "; ".join(check.reason for check in hits) if every else first.reason
-        return Check(decisive, reason, first.claimed, first.observed, first.tolerance, first.location, first.fact)
-    for outcome in (ERROR, other):
+    for outcome in _PRECEDENCE[every]:
         found = [check for check in checks if check.outcome == outcome]
         if found:
-            return Check(outcome, "; ".join(check.reason for check in found), found[0].claimed, found[0].observed,
-                         found[0].tolerance, found[0].location, found[0].fact)
-    return Check(SKIP, "; ".join(check.reason for check in checks))
+            first = found[0]
+            reason = first.reason if outcome == PASS and not every else "; ".join(check.reason for check in found)
+            return Check(outcome, reason, first.claimed, first.observed, first.tolerance, first.location, first.fact, first.needs)
+    return Check(NOT_APPLICABLE, "; ".join(check.reason for check in checks))
 
 
 def _quantify(args: dict, scope: Scope, every: bool) -> Check:
@@ -64,7 +64,7 @@ def _quantify(args: dict, scope: Scope, every: bool) -> Check:
     elements = scope.resolve(over)
     where = scope.absolute(over)
     if scope.unknown(over, elements):
-        return Check(SKIP, f"{dotted(where)} is unknown", location=where)
+        return value.unknown_evidence(where, location=where)
     if elements is MISSING or elements is None:
         elements = []
     if not isinstance(elements, list):
@@ -74,12 +74,13 @@ def _quantify(args: dict, scope: Scope, every: bool) -> Check:
         scopes = [inner for inner in scopes if evaluate_condition(args["where"], inner).outcome == PASS]
     if not scopes:
         outcome = args.get("if_empty", PASS if every else FAIL)
-        return Check(outcome, f"{dotted(where)} has no elements" + (" matching `where`" if "where" in args else ""), location=where)
+        return Check(outcome, f"{dotted(where)} has no elements" + (" matching `where`" if "where" in args else ""), location=where,
+                     needs=where if outcome == UNVERIFIED else None)
     return _combine([evaluate_condition(args["check"], inner) for inner in scopes], every)
 
 
 OPERATORS: dict[str, Operator] = {op.name: op for op in (
-    Operator("exists", "The path holds a value that is not null and not empty. Unknown evidence skips.",
+    Operator("exists", "The path holds a value that is not null and not empty. Unknown evidence is unverified.",
              PATH, value.exists, "exists: card.governance.human_oversight"),
     Operator("required", "Every listed path exists; the failure names all that are missing.",
              {"type": "list", "minlength": 1, "schema": PATH}, value.required, "required: [card.description, card.license, card.owners]"),
@@ -103,13 +104,13 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("within", "The number is within an `absolute` or `relative` tolerance of `value` or `ref` (relative to that reference).",
              {"type": "dict", "schema": {**_COMPARE, **_TOLERANCE}}, value.within,
              "within: {path: card.claims.parameters, ref: facts.parameters, relative: 0.01}"),
-    Operator("claim_matches_fact", "Claim vs fact: skips when the card makes no claim or the fact is unknown; numbers within an optional "
+    Operator("claim_matches_fact", "Claim vs fact: not applicable when the card makes no claim, unverified when the fact is unknown; numbers within an optional "
              "`absolute`/`relative` tolerance, names compared without case or separators.",
              {"type": "dict", "schema": {"claim": _REQUIRED_PATH, "fact": _REQUIRED_PATH, **_TOLERANCE}}, value.claim_matches_fact,
              "claim_matches_fact: {claim: card.claims.parameters, fact: facts.parameters, relative: 0.01}"),
-    Operator("claim_matches_rerun", "Claim vs rerun: the eval record at the path (see `evals`) decides: pass, fail, not_comparable -> skip, "
-             "error -> error.", PATH, value.claim_matches_rerun,
-             "all: {over: evals, check: {claim_matches_rerun: item}, if_empty: skip}"),
+    Operator("claim_matches_rerun", "Claim vs rerun: the eval record at the path (see `evals`) decides: pass, fail, not_comparable -> unverified, "
+             "error -> error; no record is unverified.", PATH, value.claim_matches_rerun,
+             "all: {over: evals, check: {claim_matches_rerun: item}, if_empty: unverified}"),
     Operator("includes", "The list contains every one of `values` or of the list at `ref` (set containment).", {"type": "dict", "schema": _VALUES}, value.includes,
              "includes: {path: item.approvals.*.type, values: [dua]}"),
     Operator("subset_of", "Every element of the list is one of `values`.", {"type": "dict", "schema": _VALUES}, value.subset_of,
@@ -122,9 +123,10 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
              {"type": "dict", "schema": {"path": _REQUIRED_PATH, "days": {"type": "integer", "min": 0, "required": True}}},
              value.not_older_than, "not_older_than: {path: item.date, days: 365}"),
     Operator("all", "Every element of the list at `over` (optionally only those passing `where`) passes `check`; the element is "
-             "`item`. `if_empty` (pass|fail|skip, default pass) decides an empty list.",
+             "`item`. `if_empty` (pass|fail|not_applicable|unverified, default pass) decides an empty list. Unknown evidence at `over` "
+             "is unverified; an element left unverified keeps `all` from passing.",
              {"type": "dict", "schema": _QUANTIFIER}, lambda args, scope: _quantify(args, scope, every=True),
-             "all: {over: lineage.parents, check: {equals: {path: item.status, value: approved}}, if_empty: skip}", ("where", "check")),
+             "all: {over: lineage.parents, check: {equals: {path: item.status, value: approved}}, if_empty: unverified}", ("where", "check")),
     Operator("any", "At least one element passes `check` (as `all`; `if_empty` defaults to fail).",
              {"type": "dict", "schema": _QUANTIFIER}, lambda args, scope: _quantify(args, scope, every=False),
              "any: {over: card.governance.bias_checks, check: {exists: item.result}}", ("where", "check")),
@@ -134,7 +136,7 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("any_of", "At least one sub-condition passes.", _CONDITION_LIST,
              lambda args, scope: _combine([evaluate_condition(c, scope) for c in args], every=False),
              "any_of: [{not: {equals: {path: item.gdpr, value: true}}}, {exists: item.dua_id}]", ("[]",)),
-    Operator("not", "The sub-condition fails (skip and error stay).", {"type": "dict"},
+    Operator("not", "The sub-condition fails (not_applicable, unverified and error stay).", {"type": "dict"},
              lambda args, scope: evaluate_condition(args, scope).negated(), "not: {in: {path: card.governance.risk_tier, values: [unacceptable]}}", (".",)),
 )}
 

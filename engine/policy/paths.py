@@ -3,8 +3,8 @@
 
 A path is dotted names, list indexes (`evaluations.0.value`) and `*` (every element of a list). The first
 name is a root of the context (card, facts, evals, lineage, now) or a name bound by a quantifier (item).
-Values under EVIDENCE_ROOTS that are absent or null are *unknown*: a rule that needs them is skipped, not
-failed, because nothing was measured.
+Values under EVIDENCE_ROOTS that are absent or null are *unknown*: a rule that needs them is `unverified`,
+neither passed nor failed, because nothing was measured; SETTLED_BY says what evidence would settle it.
 """
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 
 CONTEXT_ROOTS = ("card", "facts", "evals", "lineage", "now")
 EVIDENCE_ROOTS = ("facts", "evals", "lineage")
+# What would settle a rule left unverified, by the root of the evidence it lacks (shown in every report).
+SETTLED_BY = {
+    "facts": "facts read from the model's files: list them under `artifacts` (or pass --weights to audit)",
+    "evals": "a rerun of the card's evaluations with their harness (audit --rerun, or modellake rerun)",
+    "lineage": "the base model in the lake, with weights or a stored sketch to verify the relation against",
+}
 ITEM = "item"  # the element bound by `all` / `any`
 
 Path = tuple[str | int, ...]

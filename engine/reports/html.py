@@ -10,6 +10,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from engine.policy.severity import rank
 
 TEMPLATES = Path(__file__).parent / "templates"
+# what a reader needs first: failures, then what could not be checked, then the rest
+ORDER = {"fail": 0, "error": 1, "warn": 2, "unverified": 3, "not_applicable": 4, "pass": 5}
 
 
 @lru_cache(maxsize=1)
@@ -20,5 +22,6 @@ def _environment() -> Environment:
 
 
 def render_html(review) -> str:
-    findings = sorted(review.reported, key=lambda f: ({"fail": 0, "error": 1, "warn": 2, "skip": 4, "pass": 5}[f.outcome], -rank(f.severity), f.rule_id))
-    return _environment().get_template("report.html.j2").render(review=review, findings=findings, counts=review.counts())
+    findings = sorted(review.reported, key=lambda f: (ORDER[f.outcome], -rank(f.severity), f.rule_id))
+    unchecked = sorted(review.unverified(), key=lambda f: (-rank(f.severity), f.rule_id))
+    return _environment().get_template("report.html.j2").render(review=review, findings=findings, unchecked=unchecked, counts=review.counts())

@@ -1,7 +1,8 @@
 """JUnit XML: one test suite per reviewed model, one test case per rule (classname = the model).
 
-fail -> failure, error -> error, skip and waived -> skipped (with why), warn -> passed with the warning in
-system-out, so CI test views show every rule that was checked.
+fail -> failure, error -> error, unverified / not_applicable / waived -> skipped (with why; an unverified
+rule says what evidence would settle it), warn -> passed with the warning in system-out, so CI test views
+show every rule and whether it was checked.
 """
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ def render_junit(review) -> str:
             case.add_failure_info(message=finding.message, output=detail, failure_type=finding.severity)
         elif finding.outcome == "error":
             case.add_error_info(message=finding.message, output=detail, error_type="evaluation")
-        elif finding.outcome == "skip":
+        elif finding.outcome == "unverified":
+            settle = finding.evidence.get("settled_by")
+            case.add_skipped_info(message=f"unverified: {finding.message}" + (f"; would be settled by {settle}" if settle else ""))
+        elif finding.outcome == "not_applicable":
             case.add_skipped_info(message=finding.message)
         elif finding.outcome == "waived":
             case.add_skipped_info(message=f"waived: {finding.waiver['reason']} ({finding.waiver.get('ticket') or 'no ticket'})")

@@ -1,7 +1,7 @@
 """Markdown report: verdict, counts, findings that need attention, waivers, and the inputs, for PR comments."""
 from __future__ import annotations
 
-ICONS = {"fail": "❌", "warn": "⚠️", "error": "💥", "waived": "🛡️", "skip": "⏭️", "pass": "✅"}
+ICONS = {"fail": "❌", "warn": "⚠️", "error": "💥", "unverified": "❔", "not_applicable": "➖", "waived": "🛡️", "pass": "✅"}
 ATTENTION = ("fail", "error", "warn")
 
 
@@ -29,6 +29,11 @@ def render_markdown(review) -> str:
         lines += ["", "### Remediation", ""] + [f"- `{f.rule_id}`: {_cell(f.remediation)}" for f in attention]
     else:
         lines.append("No rule failed.")
+    unchecked = review.unverified()
+    if unchecked:
+        lines += ["", "## Not checked (unverified)", "", "| severity | rule | missing evidence | would be settled by |", "| --- | --- | --- | --- |"]
+        lines += [f"| {f.severity} | `{f.rule_id}` | {_cell(f.evidence.get('missing'))} | {_cell(f.evidence.get('settled_by'))} |"
+                  for f in sorted(unchecked, key=lambda f: (-_rank(f.severity), f.rule_id))]
     if review.waived:
         lines += ["", "## Waived", "", "| rule | reason | approved by | ticket | expires |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| `{f.rule_id}` | {_cell(f.waiver['reason'])} | {_cell(f.waiver.get('approved_by'))} | {_cell(f.waiver.get('ticket'))} | "

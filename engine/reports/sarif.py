@@ -1,6 +1,8 @@
-"""SARIF 2.1.0: one reportingDescriptor per rule, one result per failed, warned, errored or waived finding,
-located at the card line of the claim. Waived findings carry an accepted external suppression whose
-justification is the waiver's reason. Passing and skipped rules are listed as rules, not results.
+"""SARIF 2.1.0: one reportingDescriptor per rule, one result per failed, warned, errored, unverified or waived
+finding, located at the card line of the claim. Unverified findings are `note` results with
+`properties.unverified: true` and what would settle them. Waived findings carry an accepted external
+suppression whose justification is the waiver's reason. Passing and not-applicable rules are listed as
+rules, not results.
 """
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 LEVELS = {"info": "note", "low": "note", "medium": "warning", "high": "error", "critical": "error"}
 # GitHub code scanning reads `security-severity` (0-10) to rank alerts.
 SECURITY_SEVERITY = {"info": "1.0", "low": "3.0", "medium": "5.0", "high": "7.5", "critical": "9.5"}
-REPORTED = ("fail", "warn", "error", "waived")
+REPORTED = ("fail", "warn", "error", "unverified", "waived")
+# the result level by outcome, where the outcome (not the severity) decides it
+OUTCOME_LEVELS = {"error": "error", "unverified": "note"}
 
 
 def sarif_log(review) -> dict:
@@ -42,9 +46,10 @@ def _descriptor(finding) -> dict:
 
 
 def _result(finding, rule_index: int, review) -> dict:
-    result = {"ruleId": finding.rule_id, "ruleIndex": rule_index, "level": "error" if finding.outcome == "error" else LEVELS[finding.severity],
+    result = {"ruleId": finding.rule_id, "ruleIndex": rule_index, "level": OUTCOME_LEVELS.get(finding.outcome, LEVELS[finding.severity]),
               "message": {"text": finding.message}, "locations": [_location(finding, review)],
               "properties": {"outcome": finding.outcome, "severity": finding.severity, "target": finding.target,
+                             "unverified": finding.outcome == "unverified",
                              "evidence": json.loads(json.dumps(finding.evidence, default=str))}}
     if finding.waiver:
         waiver = finding.waiver

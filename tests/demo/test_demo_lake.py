@@ -80,6 +80,26 @@ def test_each_planted_problem_fails_exactly_its_rule(demo, template, rule_id):
     assert failures(review)[rule_id]["outcome"] == "fail"
 
 
+@pytest.mark.parametrize(("template", "rule_id"), sorted(PLANTED.items()))
+def test_audit_of_the_card_alone_catches_each_planted_problem(demo, template, rule_id):
+    """The CI gate with no flags reads the card's own artifacts and never approves a planted problem: the
+    planted rule fails, or (rerun and lineage evidence an audit without --rerun or a lake cannot have) is
+    reported unverified, and the gate exits 1 either way."""
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    _, _, home, _ = demo
+    ref = planted_ref(template)
+    card = home / "models" / "cards" / (ref.replace("/", "__") + ".yaml")
+    result = CliRunner().invoke(main, ["audit", str(card), "--format", "json"], catch_exceptions=False)
+    report = json.loads(result.stdout)
+    outcome = {f["rule_id"]: f["outcome"] for f in report["findings"]}[rule_id]
+    assert result.exit_code == 1 and report["verdict"] != "approved", (report["verdict"], report["verdict_reason"])
+    assert outcome in ("fail", "unverified"), outcome
+    assert report["inputs"]["facts"] is not None  # the card's own files were read, with no --weights
+
+
 def test_the_expired_waiver_is_applied_and_reported_as_expired(demo):
     lake, _, _, _ = demo
     (template,) = [t for t, rule in PLANTED.items() if rule == "license.allowed"]

@@ -17,7 +17,7 @@ from engine.store.tables import ReviewRecord, Waiver
 from engine.store.versions import get_version
 from engine.governance.evidence import Evidence
 from engine.governance.submission import submit
-from tests.policy.cards import GOOD_CARD, GOOD_EVALS
+from tests.policy.cards import GOOD_CARD, GOOD_EVALS, GOOD_FACTS
 
 
 def good_card(**changes):
@@ -36,10 +36,18 @@ def stored_review(lake, ref):
 
 
 def test_a_card_that_passes_every_policy_waits_for_a_human(lake):
-    result = submit(lake, good_card(), submitted_by="sam")
-    assert (result.status, result.review["verdict"], result.review["violations"]) == ("pending", "approved", [])
+    evidence = Evidence(facts=copy.deepcopy(GOOD_FACTS), evals=[dict(run, evidence=dict(run["evidence"])) for run in GOOD_EVALS])
+    result = submit(lake, good_card(), evidence, submitted_by="sam")
+    assert (result.status, result.review["verdict"], result.review["violations"], result.review["unverified"]) == ("pending", "approved", [], [])
     status, review = stored_review(lake, "acme/good-model")
     assert status == "pending" and review["verdict"] == "approved" and review["target"] == "acme/good-model@1.0.0"
+
+
+def test_a_card_whose_files_were_never_read_is_not_approved(lake):
+    result = submit(lake, good_card(), submitted_by="sam")
+    assert (result.status, result.review["verdict"], result.review["violations"]) == ("pending", "needs_human_review", [])
+    unverified = {finding["rule_id"]: finding["missing"] for finding in result.review["unverified"]}
+    assert unverified["claims.parameters"] == "facts.parameters" and unverified["security.no-unsafe-pickle"] == "facts.security.findings"
 
 
 def test_a_failed_rule_requests_changes_and_is_located_in_the_card(lake):

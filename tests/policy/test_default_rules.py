@@ -59,6 +59,7 @@ VIOLATIONS = {
     "data.hipaa-privacy": _set("card.training_data.0.approvals.1", DELETE),
     "security.no-unsafe-pickle": _set("facts.security.findings", [{"file": "pytorch_model.bin", "global": "os.system", "severity": "critical",
                                                                    "reason": "imports os.system"}]),
+    "security.artifacts-present": _set("facts.missing_artifacts", ["weights/model.safetensors"]),
     "security.weights-digest": _set("card.artifacts.0.sha256", DELETE),
     "security.digest-matches": _set("card.artifacts.0.sha256", "b" * 64),
     "evaluations.harness-declared": _set("card.evaluations.0.harness", DELETE),
@@ -82,9 +83,9 @@ def test_every_default_rule_has_a_violation():
 
 def test_good_card_passes_every_default_rule():
     review = review_of(evidence())
-    problems = [(f.rule_id, f.outcome, f.message) for f in review.findings if f.outcome not in ("pass", "skip")]
+    problems = [(f.rule_id, f.outcome, f.message) for f in review.findings if f.outcome not in ("pass", "not_applicable")]
     assert problems == []
-    assert {f.rule_id for f in review.findings if f.outcome == "skip"} == {
+    assert {f.rule_id for f in review.findings if f.outcome == "not_applicable"} == {
         "claims.adapter-base", "risk.high.bias-evidence", "risk.high.human-oversight", "risk.high.named-owner"}
     assert review.verdict == "approved" and review.exit_code("info") == 0
 
@@ -97,10 +98,15 @@ def test_rule_catches_its_violation(rule_id):
     assert finding.outcome == ("warn" if finding.severity == "info" else "fail"), finding.message
 
 
-def test_claim_whose_fact_is_unknown_is_skipped():
+def test_claim_whose_fact_is_unknown_is_unverified_and_blocks_approval():
     inputs = evidence()
     inputs["facts"] = None
     review = review_of(inputs)
     claims = {f.rule_id: f.outcome for f in review.findings if f.pack == "claims"}
-    assert set(claims.values()) == {"skip"}
-    assert next(f for f in review.findings if f.rule_id == "claims.parameters").message == "facts.parameters is unknown"
+    claimed = {f.rule_id for f in review_of(evidence()).findings if f.pack == "claims" and f.outcome == "pass"}
+    assert claimed and {claims[rule] for rule in claimed} == {"unverified"}
+    finding = next(f for f in review.findings if f.rule_id == "claims.parameters")
+    assert finding.message == "facts.parameters is unknown"
+    assert finding.evidence["missing"] == "facts.parameters" and "artifacts" in finding.evidence["settled_by"]
+    assert review.verdict == "needs_human_review" and "claims.parameters" in review.verdict_reason
+    assert review.exit_code("high") == 1 and review.exit_code("high", allow_unverified=True) == 0

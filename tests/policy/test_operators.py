@@ -63,17 +63,36 @@ def test_operator_passes_and_fails(name):
     assert evaluate_condition(failing, scope).outcome == "fail", evaluate_condition(failing, scope).reason
 
 
-@pytest.mark.parametrize("condition, reason", [
-    ({"claim_matches_fact": {"claim": "card.claims.dtype", "fact": "facts.dtype"}}, "card.claims.dtype is not claimed"),
-    ({"claim_matches_fact": {"claim": "card.claims.parameters", "fact": "facts.layers"}}, "facts.layers is unknown"),
-    ({"within": {"path": "card.claims.parameters", "ref": "facts.dtype", "relative": 0.1}}, "facts.dtype is unknown"),
-    ({"exists": "facts.adapter"}, "facts.adapter is unknown"),
-    ({"all": {"over": "facts.security.findings", "check": {"exists": "item.file"}}}, "facts.security.findings is unknown"),
-    ({"all": {"over": "card.nothing", "check": {"exists": "item"}, "if_empty": "skip"}}, "card.nothing has no elements"),
+@pytest.mark.parametrize("condition, outcome, reason", [
+    ({"claim_matches_fact": {"claim": "card.claims.dtype", "fact": "facts.dtype"}}, "not_applicable", "card.claims.dtype is not claimed"),
+    ({"claim_matches_fact": {"claim": "card.claims.parameters", "fact": "facts.layers"}}, "unverified", "facts.layers is unknown"),
+    ({"within": {"path": "card.claims.parameters", "ref": "facts.dtype", "relative": 0.1}}, "unverified", "facts.dtype is unknown"),
+    ({"exists": "facts.adapter"}, "unverified", "facts.adapter is unknown"),
+    ({"not": {"exists": "facts.adapter"}}, "unverified", "facts.adapter is unknown"),
+    ({"all": {"over": "facts.security.findings", "check": {"exists": "item.file"}}}, "unverified", "facts.security.findings is unknown"),
+    ({"all": {"over": "card.nothing", "check": {"exists": "item"}, "if_empty": "unverified"}}, "unverified", "card.nothing has no elements"),
+    ({"all": {"over": "card.nothing", "check": {"exists": "item"}, "if_empty": "not_applicable"}}, "not_applicable", "card.nothing has no elements"),
 ])
-def test_unknown_evidence_skips(condition, reason):
+def test_unknown_evidence_is_unverified_and_an_absent_claim_not_applicable(condition, outcome, reason):
     check = evaluate_condition(condition, Scope(CONTEXT))
-    assert (check.outcome, check.reason) == ("skip", reason)
+    assert (check.outcome, check.reason) == (outcome, reason)
+
+
+@pytest.mark.parametrize("outcomes, every, expected", [
+    (("pass", "unverified"), True, "unverified"),       # all: one unchecked element keeps the whole from passing
+    (("pass", "not_applicable"), True, "pass"),
+    (("fail", "unverified"), True, "fail"),
+    (("error", "unverified"), True, "error"),
+    (("not_applicable", "not_applicable"), True, "not_applicable"),
+    (("fail", "unverified"), False, "unverified"),      # any: the unchecked element might have passed
+    (("fail", "pass"), False, "pass"),
+    (("fail", "not_applicable"), False, "fail"),
+])
+def test_combining_checks_fails_closed(outcomes, every, expected):
+    from engine.policy.check import Check
+    from engine.policy.operators import _combine
+
+    assert _combine([Check(outcome, outcome) for outcome in outcomes], every).outcome == expected
 
 
 def test_within_reports_claim_fact_and_tolerance():

@@ -39,7 +39,11 @@ def test_sarif_validates_and_locates_findings(review):
     schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(log)
     results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
-    assert set(results) == {"claims.parameters", "data.gdpr-dua", "license.allowed"}
+    assert set(results) == {"claims.parameters", "data.gdpr-dua", "license.allowed",  # + what the audit could not check:
+                            "lineage.base-approved", "lineage.relation-verified", "evaluations.reruns-agree"}
+    unchecked = results["evaluations.reruns-agree"]
+    assert unchecked["level"] == "note" and unchecked["properties"]["unverified"] is True
+    assert "rerun" in unchecked["properties"]["evidence"]["settled_by"]
     claim = results["claims.parameters"]
     assert claim["level"] == "error"
     assert claim["message"]["text"] == "The card claims 30,000,000 parameters; the weights hold 22,713,216 (tolerance 0.01 relative (1%))"
@@ -56,7 +60,8 @@ def test_junit_one_case_per_rule_parsed_back(review, tmp_path):
     path.write_text(_render(review, "junit"))
     suites = list(JUnitXml.fromfile(str(path)))
     cases = {case.name: case for case in suites[0]}
-    assert len(cases) == len(review.findings) == 40
+    assert len(cases) == len(review.findings) == 41
+    assert cases["evaluations.reruns-agree"].result[0].message.startswith("unverified: ")
     assert {case.classname for case in cases.values()} == {"acme/ticket-embedder@2.0.0"}
     failure = cases["claims.parameters"].result[0]
     assert (type(failure).__name__, failure.type) == ("Failure", "high")
