@@ -79,7 +79,7 @@ def test_malformed_front_matter_is_located(tmp_path, content, expected):
     [
         ("# acme-ranker\n\nRanks passages.\n", lambda d: d["name"] == "acme-ranker" and d["license"] == "unknown"),
         ("---\ntags:\ndatasets: []\nlanguage:\nlicense: mit\n---\n# x-model\n", lambda d: "tags" not in d and "language" not in d),
-        ("---\nlicense: other\n---\n# x-model\n", lambda d: d["license"] == "other" and "license_link" not in d),
+        ("---\nlicense: other\n---\n# x-model\n", lambda d: d["license"] == "unknown" and d["hf_metadata"]["license"] == "other"),
         ("---\nlicense: not-a-license\n---\n# x-model\n", lambda d: d["license"] == "unknown" and d["hf_metadata"]["license"] == "not-a-license"),
         ("---\nlicense: mit\nwhatever: {a: 1}\nbase_model: not a valid id!\n---\n# x-model\n",
          lambda d: d["hf_metadata"] == {"whatever": {"a": 1}, "base_model": "not a valid id!"} and "base_model" not in d),
@@ -112,7 +112,7 @@ def test_the_name_is_never_generic(tmp_path, content, name):
 
 
 def test_missing_sections_become_completeness_findings_not_import_errors(tmp_path):
-    from engine.review import review_card
+    from engine.governance.review import review_card
 
     readme = tmp_path / "bare" / "README.md"
     readme.parent.mkdir()

