@@ -52,7 +52,7 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("card_path", metavar="CARD|README.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who submits (recorded; cannot later approve it).")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations first; the review checks the claims against them.")
@@ -64,12 +64,12 @@ def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on:
     """Validate a card, read facts from its weights, review it against the policies, and store it as a new version."""
     from api.cli.evals import stderr_progress
     from engine.store.database import open_lake
-    from engine.governance.evidence import gather_evidence
+    from engine.governance.evidence import card_with_facts, gather_evidence
     from engine.governance.submission import submit as submit_card
 
-    card = load_card(card_path)
+    card, files, facts = card_with_facts(card_path, weights)
     with stderr_progress(rerun and not as_json) as report:
-        evidence = gather_evidence(card, weights, rerun=rerun, progress=report)
+        evidence = gather_evidence(card, weights, rerun=rerun, progress=report, known=(files, facts))
     lake = open_lake()
     try:
         result = submit_card(lake, card, evidence, submitted_by=by)

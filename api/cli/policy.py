@@ -31,9 +31,9 @@ def _load_rules(policies: Path, waivers: Path | None):
 
 
 @click.command()
-@click.argument("card_path", metavar="CARD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("card_path", metavar="CARD|README.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--weights", type=click.Path(exists=True, path_type=Path),
-              help="Model file or directory to read facts from (default: the card's own artifacts, relative to the card).")
+              help="Model file or directory to read facts from (default: the card's own artifacts, relative to the card; a README names none).")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations (harnesses) and check the claims against them.")
 @click.option("--policies", "policies_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=POLICIES_DIR,
               show_default="policies/", help="Directory of policy packs (*.yaml).")
@@ -47,12 +47,11 @@ def _load_rules(policies: Path, waivers: Path | None):
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today): makes audits reproducible.")
 def audit(card_path: Path, weights: Path | None, rerun: bool, policies_dir: Path, waivers: Path | None, formats: str, out: Path | None,
           fail_on: str, allow_unverified: bool, as_of: dt.datetime | None) -> None:
-    """Review one card against the policies, write reports; exit 0 pass, 1 a rule at or above --fail-on failed or went unchecked, 2 tool error.
+    """Review one card (or README.md) against the policies, write reports; exit 0 pass, 1 a rule at or above --fail-on failed or went unchecked, 2 tool error.
 
     Facts come from --weights, else from the files the card lists under `artifacts` (as `submit` reads them).
     """
-    from engine.cards import load_card
-    from engine.governance.evidence import file_facts
+    from engine.governance.evidence import card_with_facts
     from engine.governance.review import review_card
     from engine.reports import parse_formats, render_report
 
@@ -60,8 +59,7 @@ def audit(card_path: Path, weights: Path | None, rerun: bool, policies_dir: Path
     if out is None and (len(chosen) > 1 or any(fmt.name == "pdf" for fmt in chosen)):
         raise UsageError("several formats or pdf need --out DIR")
     packs, waiver_list = _load_rules(policies_dir, waivers)
-    card = load_card(card_path)
-    files, facts = file_facts(card, weights)
+    card, files, facts = card_with_facts(card_path, weights)
     evals = None
     if rerun:
         from engine.evals import rerun_evaluations

@@ -277,22 +277,24 @@ def stored_card(text: str, data: dict, source: str) -> Card:
     return parse_card(text.encode("utf-8"), source)
 
 
-def load_card_or_readme(path: str | Path, *, facts: dict | None = None, weights: str | Path | None = None, name: str | None = None,
-                        version: str = "1.0", owner: str | None = None) -> Card:
-    """A card file, or a README imported as one; with facts, the audited files become the README card's artifacts
-    (with the digests the lake computed), so a README that names no file is not failed for a missing digest."""
+def load_card_or_readme(path: str | Path, *, name: str | None = None, version: str = "1.0", owner: str | None = None) -> Card:
+    """A card file, or a README imported as one (decided by the file: see is_readme)."""
     from engine.cards.card import load_card
 
     path = Path(path)
-    if not is_readme(path):
-        return load_card(path)
-    card = import_hf_readme(path, name=name, version=version, owner=owner).card
-    if not facts or not facts.get("files") or card.data.get("artifacts"):
+    return import_hf_readme(path, name=name, version=version, owner=owner).card if is_readme(path) else load_card(path)
+
+
+def with_audited_artifacts(card: Card, facts: dict | None, root: str | Path | None) -> Card:
+    """A README card names no files: the files audited become its artifacts, with the digests the lake computed,
+    so it is not failed for a digest it had no place to state. Any other card is returned as it is."""
+    if not card.data.get("readme") or card.data.get("artifacts") or not facts or not facts.get("files") or root is None:
         return card
-    root = Path(weights) if weights is not None else path.parent
+    root = Path(root)
     folder = root if root.is_dir() else root.parent
+    here = Path(card.source).parent
     data = dict(card.data)
-    data["artifacts"] = [{"path": os.path.relpath(folder / record["path"], path.parent), "format": _format(facts.get("format")),
+    data["artifacts"] = [{"path": os.path.relpath(folder / record["path"], here), "format": _format(facts.get("format")),
                           "sha256": record["sha256"]} for record in facts["files"] if record.get("sha256")]
     return readme_card(data, card.source, card.text)
 

@@ -102,5 +102,8 @@ def apply_sentence_transformers(folder: Path, label_of, facts: Facts) -> None:
             if value is not None:
                 dimension = (value, f"{label_of(config_file)}:{key}")
     facts.metadata["sentence_transformers"] = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+    if (folder / "sentence_bert_config.json").is_file():
+        facts.record("max_sequence_length", read_json(folder / "sentence_bert_config.json").get("max_seq_length"),
+                     f"{label_of(folder / 'sentence_bert_config.json')}:max_seq_length")
     if dimension:
         facts.record("embedding_dim", *dimension)

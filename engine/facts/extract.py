@@ -43,6 +43,8 @@ def extract_facts(path: str | Path, *, digest: bool = True) -> Facts:
     if facts.format is None and not any((root / name).is_file() for name in CONFIG_FILES):
         raise UnsupportedFormat(f"{path}: no model files found (weights: {', '.join(f.name for f in FORMATS)}; or {', '.join(CONFIG_FILES)})")
     facts.files = [file_record(file, root, digest=digest) for file in files]
+    weights = [record["size"] for file, record in zip(files, facts.files) if detected[file] is not None]
+    facts.record("size_bytes", sum(weights) if weights else None, f"bytes of the {len(weights)} weight file(s)")
     return facts
 
 

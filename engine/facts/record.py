@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 # The scalar facts, in output order; every one is null until a file states it.
 FACT_NAMES = ("architecture", "parameters", "layers", "hidden_size", "attention_heads", "kv_heads", "vocab_size", "context_length",
-              "embedding_dim", "tied_embeddings", "quantization", "dtype")
+              "embedding_dim", "max_sequence_length", "tied_embeddings", "quantization", "dtype", "size_bytes")
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 

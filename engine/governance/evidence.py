@@ -37,12 +37,23 @@ def file_facts(card: Card, weights: str | Path | None = None) -> tuple[CardFiles
     return files, facts
 
 
-def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = False, progress=None) -> Evidence:
+def card_with_facts(path: str | Path, weights: str | Path | None = None) -> tuple[Card, CardFiles, dict | None]:
+    """The card at `path` (a YAML card, or a README imported as one), its files and their facts. A README names
+    no files, so the files audited become its artifacts, with the digests the lake computed."""
+    from engine.cards.hf_import import load_card_or_readme, with_audited_artifacts
+
+    card = load_card_or_readme(path)
+    files, facts = file_facts(card, weights)
+    return with_audited_artifacts(card, facts, files.root), files, facts
+
+
+def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = False, progress=None,
+                    known: tuple[CardFiles, dict | None] | None = None) -> Evidence:
     """Everything slow, before the transaction: facts and fingerprint from the model's files, the search vectors,
-    and with `rerun` the card's evaluations re-run."""
+    and with `rerun` the card's evaluations re-run. `known`: the files and facts already read (card_with_facts)."""
     from engine.search.index import search_vectors
 
-    files, facts = file_facts(card, weights)
+    files, facts = known or file_facts(card, weights)
     evals = None
     if rerun:
         from engine.evals import rerun_evaluations

@@ -131,8 +131,11 @@ class Review:
 
 
 def build_context(card: Card, facts: dict | None, evals: list[dict] | None, lineage: dict | None, now: dt.date) -> dict:
+    from engine.claims.claimed import claimed_for
+
+    claimed, variant = claimed_for(card.data, facts)
     return {"card": card.data, "facts": facts or {}, "evals": evals or [], "lineage": {"parents": list((lineage or {}).get("parents", []))},
-            "now": now}
+            "now": now, "claimed": claimed, "variant": variant}
 
 
 def review_card(card: Card, facts: dict | None = None, evals: list[dict] | None = None, lineage: dict | None = None, *,
@@ -171,10 +174,27 @@ def judge_rule(rule: Rule, scope: Scope, card: Card) -> Finding:
         fields = {"claimed": check.claimed, "observed": check.observed, "tolerance": check.tolerance, "reason": check.reason,
                   "target": card.ref, "rule": rule.id}
         message = render_message(rule.message, fields) if outcome != ERROR else f"could not evaluate: {check.reason}"
+        message = _stated_in_readme(check, scope) + message
     else:
         message = check.reason
     return Finding(rule.id, rule.pack, rule.title, rule.severity, outcome, message, rule.remediation, card.ref,
                    evidence_of(check, scope, card), rule.source)
+
+
+def _claimed_entry(check: Check, scope: Scope) -> dict | None:
+    if check.location and check.location[0] == "claimed":
+        entry = scope.resolve(check.location[:2])
+        return entry if isinstance(entry, dict) else None
+    return None
+
+
+def _stated_in_readme(check: Check, scope: Scope) -> str:
+    """'README.md:10 says '1.1 billion parameters': ' when the claim is a README statement."""
+    entry = _claimed_entry(check, scope)
+    if not entry or "span" not in entry:
+        return ""
+    row = f" (the row for {entry['variant']}, chosen because {entry['chosen_by']})" if entry.get("variant") else ""
+    return f"{entry['file']}:{entry['line']} says '{entry['span']}'{row}: "
 
 
 def evidence_of(check: Check, scope: Scope, card: Card) -> dict:
@@ -193,6 +213,12 @@ def evidence_of(check: Check, scope: Scope, card: Card) -> dict:
     elif check.fact:
         sources = scope.values["facts"].get("sources") or {}
         evidence["fact"] = {"path": dotted(check.fact), "source": sources.get(str(check.fact[1])) if len(check.fact) > 1 else None}
+    entry = _claimed_entry(check, scope)
+    if entry is not None and "span" in entry:
+        evidence["source"] = {"file": entry["file"], "path": dotted(check.location), "line": entry["line"], "column": 1, "span": entry["span"],
+                              "rule": entry["rule"], "variant": entry.get("variant"), "chosen_by": entry.get("chosen_by")}
+        return evidence
+    location = tuple(entry["path"]) if entry is not None else location
     inside = card_path(location) if location else None
     if inside is not None:
         position = card.locate(inside)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cards import Card, parse_card
+from engine.cards import Card
+from engine.cards.hf_import import stored_card
 from engine.policy.waivers import Waiver
 from engine.governance.review import Review, review_card
 from engine.search.index import refresh_status
@@ -42,7 +43,7 @@ class StoredEvidence:
 def stored_evidence(session: Session, version: ModelVersion) -> StoredEvidence:
     from engine.lineage.graph import lineage_context
 
-    card = parse_card(version.card_text.encode("utf-8"), version.source)  # re-parsed so findings keep their card lines
+    card = stored_card(version.card_text, version.card, version.source)  # re-read so findings keep their card (or README) lines
     return StoredEvidence(card, version.facts, latest_eval_results(session, version.id), lineage_context(session, version))
 
 

@@ -174,23 +174,45 @@ def _same_text(claim: str, fact: str, field_name: str = "") -> bool:
 
 
 def claim_matches_fact(args: dict, scope: Scope) -> Check:
+    """A claim is a value, or an entry of `claimed` ({value, low, high, accepts, ...}): a stated range widens the
+    tolerance (a README's '1.1B' holds from 1,050,000,000 to 1,150,000,000), accepted spellings count as the name."""
     claim_path, fact_path = parse(args["claim"]), parse(args["fact"])
     claimed, observed = scope.resolve(claim_path), scope.resolve(fact_path)
     where, fact = scope.absolute(claim_path), scope.absolute(fact_path)
     if claimed is MISSING:
         return Check(NOT_APPLICABLE, f"{dotted(where)} is not claimed", location=where, fact=fact)
+    entry = claimed if isinstance(claimed, dict) and "value" in claimed else {"value": claimed}
+    claimed = entry["value"]
     if observed is MISSING or observed is None:
         return unknown_evidence(fact, claimed=claimed, location=where, fact=fact)
     if isinstance(claimed, str) and isinstance(observed, str):
-        passed, stated = _same_text(claimed, observed, str(fact_path[-1])), None
+        names = [claimed, *(entry.get("accepts") or [])]
+        passed, stated = any(_same_text(name, observed, str(fact_path[-1])) for name in names), None
     elif isinstance(claimed, (int, float)) and isinstance(observed, (int, float)) and not isinstance(claimed, bool):
         distance, stated = allowed_distance(args, observed)
-        passed = abs(claimed - observed) <= distance
+        low, high = entry.get("low", claimed), entry.get("high", claimed)
+        passed = low - distance <= observed <= high + distance
+        if "low" in entry:
+            stated = f"{stated}; as written, {show(int(low))} to {show(int(high))}"
     else:
         passed, stated = claimed == observed, None
     verb = "matches" if passed else "does not match"
     reason = f"claimed {show(claimed)} {verb} observed {show(observed)}" + (f" (tolerance {stated})" if stated else "")
     return Check(PASS if passed else FAIL, reason, claimed, observed, stated, where, fact)
+
+
+def matches_variant(arg: str, scope: Scope) -> Check:
+    """The variant record chose a row for the audited file (pass, saying which and why) or none (fail)."""
+    path = parse(arg)
+    record = scope.resolve(path)
+    where = scope.absolute(path)
+    if not isinstance(record, dict):
+        return Check(NOT_APPLICABLE, "the README lists no variants", location=where)
+    if record.get("why") == "no model file was read":
+        return Check(UNVERIFIED, f"{record.get('candidates', 0)} variants listed; no model file was read", location=where, needs=("facts",))
+    if record.get("file"):
+        return Check(PASS, f"checked the row for {record['file']} (line {record.get('line')}): {record['why']}", claimed=record["file"], location=where)
+    return Check(FAIL, f"the file matches none of the {record.get('candidates', 0)} variants listed: {record['why']}", location=where)
 
 
 # A rerun that could not be compared with the claim (another metric, split or scale) verified nothing.

@@ -108,6 +108,9 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
              "`absolute`/`relative` tolerance, names compared without case or separators.",
              {"type": "dict", "schema": {"claim": _REQUIRED_PATH, "fact": _REQUIRED_PATH, **_TOLERANCE}}, value.claim_matches_fact,
              "claim_matches_fact: {claim: card.claims.parameters, fact: facts.parameters, relative: 0.01}"),
+    Operator("matches_variant", "The README's variant table has a row for the audited file (by file name, quantization type or size): "
+             "pass says which row and why; fail when no row matches; unverified when no file was read; not applicable when no variants are listed.", PATH,
+             value.matches_variant, "matches_variant: variant"),
     Operator("claim_matches_rerun", "Claim vs rerun: the eval record at the path (see `evals`) decides: pass, fail, not_comparable -> unverified, "
              "error -> error; no record is unverified.", PATH, value.claim_matches_rerun,
              "all: {over: evals, check: {claim_matches_rerun: item}, if_empty: unverified}"),

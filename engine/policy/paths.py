@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CONTEXT_ROOTS = ("card", "facts", "evals", "lineage", "now")
+CONTEXT_ROOTS = ("card", "facts", "evals", "lineage", "now", "claimed", "variant")
 EVIDENCE_ROOTS = ("facts", "evals", "lineage")
 # What would settle a rule left unverified, by the root of the evidence it lacks (shown in every report).
 SETTLED_BY = {

@@ -61,7 +61,7 @@ def _result(finding, rule_index: int, review) -> dict:
 
 def _location(finding, review) -> dict:
     source = finding.evidence.get("source") or {}
-    physical = {"artifactLocation": {"uri": quote(review.card_source.replace("\\", "/"))}}
+    physical = {"artifactLocation": {"uri": quote((source.get("file") or review.card_source).replace("\\", "/"))}}
     if source.get("line"):
         physical["region"] = {"startLine": source["line"], "startColumn": source.get("column") or 1}
     return {"physicalLocation": physical, "logicalLocations": [{"name": source.get("path") or review.target, "kind": "member"}]}

