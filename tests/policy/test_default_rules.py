@@ -52,6 +52,11 @@ VIOLATIONS = {
     "claims.quantization": _set("facts.quantization", "Q4_1"),
     "claims.dtype": _set("facts.dtype", "float16"),
     "claims.embedding-dim": _set("facts.embedding_dim", 768),
+    "claims.kv-heads": _all(_set("card.claims.kv_heads", 12), _set("facts.kv_heads", 4)),
+    "claims.max-sequence-length": _all(_set("card.claims.max_sequence_length", 256), _set("facts.max_sequence_length", 128)),
+    "claims.size": _all(_set("card.claims.size_bytes", 90000000), _set("facts.size_bytes", 45000000)),
+    "claims.variant": _all(_set("card.readme", {"file": "README.md", "claims": [], "variants": [{"file": "other.gguf", "line": 9}]}),
+                           _set("facts.quantization", "Q4_1")),
     "claims.adapter-base": _all(_set("card.base_model_relation", "adapter"), _set("facts.adapter", {"type": "lora", "base_model": "other/base"})),
     "license.allowed": _set("card.license", "cc-by-nc-4.0"),
     "data.gdpr-dua": _set("card.training_data.0.dua_id", DELETE),
@@ -86,7 +91,8 @@ def test_good_card_passes_every_default_rule():
     problems = [(f.rule_id, f.outcome, f.message) for f in review.findings if f.outcome not in ("pass", "not_applicable")]
     assert problems == []
     assert {f.rule_id for f in review.findings if f.outcome == "not_applicable"} == {
-        "claims.adapter-base", "risk.high.bias-evidence", "risk.high.human-oversight", "risk.high.named-owner"}
+        "claims.adapter-base", "claims.kv-heads", "claims.max-sequence-length", "claims.size", "claims.variant",  # not claimed / no README
+        "risk.high.bias-evidence", "risk.high.human-oversight", "risk.high.named-owner"}
     assert review.verdict == "approved" and review.exit_code("info") == 0
 
 

@@ -17,10 +17,13 @@ CONTEXT = {
                "evidence": {"evaluation_index": 0}}],
     "lineage": {"parents": [{"name": "acme/base", "status": "approved"}]},
     "now": dt.date(2026, 6, 1),
+    "variant": {"file": "m.Q4_K_M.gguf", "line": 12, "why": "the file name m.Q4_K_M.gguf is in its row"},
+    "claimed": {"unmatched": {"file": None, "why": "no row names x.gguf", "candidates": 2}},
 }
 
 # operator -> (condition that passes, condition that fails)
 CASES = {
+    "matches_variant": ({"matches_variant": "variant"}, {"matches_variant": "claimed.unmatched"}),
     "exists": ({"exists": "card.license"}, {"exists": "card.description"}),
     "required": ({"required": ["card.license", "card.name"]}, {"required": ["card.license", "card.limitations"]}),
     "equals": ({"equals": {"path": "card.license", "value": "APACHE-2.0", "ignore_case": True}}, {"equals": {"path": "card.license", "value": "mit"}}),
