@@ -21,7 +21,7 @@ FIELD_ALIASES = {"params": "parameters", "parameter_count": "parameters", "conte
                  "num_layers": "layers", "heads": "attention_heads", "num_attention_heads": "attention_heads", "num_kv_heads": "kv_heads",
                  "vocabulary_size": "vocab_size", "embedding_dimension": "embedding_dim", "size": "size_bytes", "datasets": "dataset",
                  "training_dataset": "dataset", "evaluations": "evaluation", "benchmark": "evaluation", "intended_use": "intended_uses",
-                 "uses.intended": "intended_uses", "out_of_scope": "out_of_scope_uses", "uses.out_of_scope": "out_of_scope_uses",
+                 "uses.intended": "intended_uses", "uses_intended": "intended_uses", "out_of_scope": "out_of_scope_uses", "uses.out_of_scope": "out_of_scope_uses",
                  "limitation": "limitations"}
 
 
@@ -48,9 +48,16 @@ def canonical_field(name: str) -> str:
 
 
 def load_expected(path: Path) -> ExpectedCard:
+    """Expected claims; a list value is one claim per element, and an evaluation may be written {metric, value, dataset}."""
     data = yaml.safe_load(path.read_text()) or {}
-    claims = [Expected(canonical_field(c["field"]), c.get("value"), c.get("line"), c.get("variant"), c.get("metric"), c.get("dataset"))
-              for c in data.get("claims") or []]
+    claims = []
+    for c in data.get("claims") or []:
+        values = c.get("value") if isinstance(c.get("value"), list) else [c.get("value")]
+        for value in values:
+            metric, dataset = c.get("metric"), c.get("dataset")
+            if isinstance(value, dict):
+                metric, dataset, value = value.get("metric", metric), value.get("dataset", dataset), value.get("value")
+            claims.append(Expected(canonical_field(c["field"]), value, c.get("line"), c.get("variant"), metric, dataset))
     return ExpectedCard(claims, list(data.get("variants") or []), bool(data.get("unverifiable_ok", False)))
 
 
@@ -126,7 +133,8 @@ def score_card(extraction, expected: ExpectedCard, name: str, front_end_line: in
     # expected variant rows are claims too: one per (file, field)
     rows = [Expected(canonical_field(key), value, None, row.get("file")) for row in expected.variants for key, value in row.items()
             if key != "file" and canonical_field(key) in VARIANT_FIELDS]
-    rows += [c for c in expected_claims if c.variant]
+    listed = {(_name(row.variant), row.field) for row in rows}
+    rows += [c for c in expected_claims if c.variant and (_name(c.variant), c.field) not in listed]  # a cell listed both ways counts once
     score.variant_expected = len(rows)
     used: set[int] = set()
     for row in rows:
