@@ -6,8 +6,8 @@ import sys
 
 from rich.console import Console
 
-console = Console(highlight=False, soft_wrap=True)
-error_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True, emoji=False)  # ":100:" in "README.md:100:" is not an emoji
+error_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def print_json(data: object) -> None:
