@@ -131,7 +131,10 @@ def lineage_graph(session: Session, ref: str, direction: str = "both") -> Lineag
 
 
 def lineage_context(session: Session, version: ModelVersion) -> dict:
-    """The review's lineage evidence: {"parents": [...]}, one entry per declared or accepted parent (not version order)."""
+    """The review's lineage evidence: {"parents": [...]}, one entry per declared or accepted parent (not version order).
+
+    A parent that is not in the lake has no status the lake knows (null, `in_lake: false`): rules on it are
+    unverified, not failed."""
     rows = session.execute(select(LineageEdge).where(LineageEdge.child_version_id == version.id,
                                                      LineageEdge.relation.is_distinct_from(VERSION_RELATION)).order_by(LineageEdge.id)).scalars().all()
     parents = _versions(session, {r.parent_version_id for r in rows if r.parent_version_id})
@@ -141,7 +144,7 @@ def lineage_context(session: Session, version: ModelVersion) -> dict:
         evidence = row.evidence or {}
         entries.append({"name": parent.model.name if parent else ModelRef.parse(row.parent_name).name,
                         "version": parent.version if parent else ModelRef.parse(row.parent_name).version,
-                        "status": parent.status if parent else "not_in_lake", "relation": row.relation, "declared": row.declared,
+                        "status": parent.status if parent else None, "in_lake": parent is not None, "relation": row.relation, "declared": row.declared,
                         "verified": evidence.get("verified"), "reason": evidence.get("reason"), "measured": evidence.get("measured", {})})
     return {"parents": entries}
 
