@@ -41,10 +41,13 @@ def test_submit_list_show(lake_env):
     assert again.output.splitlines()[0] == (
         "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [changes_requested], automated review: changes_requested")
     assert "  fail [high] security.weights-digest: Artifact digest missing: card.artifacts has no elements" in again.output.splitlines()
-    rows = json.loads(run("list", "--json").output)
-    assert [(r["name"], r["version"], r["versions"], r["task"], r["license"], r["owner"]) for r in rows] == [
+    listed = json.loads(run("list", "--json").output)
+    assert [(r["name"], r["version"], r["versions"], r["task"], r["license"], r["owner"]) for r in listed["items"]] == [
         ("acme/contract-summarizer", "1.0.0", 1, "summarization", "apache-2.0", "Jane Doe")
     ]
+    assert (listed["total"], listed["next"]) == (1, None)
+    assert "acme/contract-summarizer" in run("list", "--license", "apache-2.0", "--limit", "5").output
+    assert json.loads(run("list", "--license", "mit", "--json").output)["items"] == []
     detail = json.loads(run("show", "acme/contract-summarizer", "--json").output)
     assert (detail["version"], detail["versions"], detail["card"]["domain"]) == ("1.0.0", ["1.0.0"], "legal")
 

@@ -104,7 +104,7 @@ def test_a_crash_in_the_review_leaves_no_version(lake, monkeypatch):
         submit(lake, good_card(), submitted_by="sam")
     with lake.transaction() as session:
         assert session.execute(select(ReviewRecord)).first() is None
-    assert json.loads(CliRunner().invoke(main, ["list", "--json"], env={"DATABASE_URL": lake.url}).output) == []
+    assert json.loads(CliRunner().invoke(main, ["list", "--json"], env={"DATABASE_URL": lake.url}).output)["items"] == []
 
 
 def test_submit_cli_prints_the_verdict_and_fails_on_request(lake_env, tmp_path):

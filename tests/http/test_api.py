@@ -72,10 +72,15 @@ def test_engine_errors_become_problems(lake, client, tokens, path, status, title
 def test_list_filters_and_pages(lake, client, tokens):
     for name, license_ in [("acme/a", "mit"), ("acme/b", "apache-2.0"), ("acme/c", "mit")]:
         submit(lake, make_card(name, license=license_), submitted_by="sam")
-    page = client.get("/models?license=mit&limit=1&offset=1", headers=bearer(tokens["reader"])).json()
-    assert (page["total"], page["limit"], page["offset"], [row["name"] for row in page["items"]]) == (2, 1, 1, ["acme/c"])
+    first = client.get("/models?license=mit&limit=1", headers=bearer(tokens["reader"])).json()
+    assert (first["total"], first["limit"], first["previous"], [row["name"] for row in first["items"]]) == (2, 1, None, ["acme/a"])
+    assert first["facets"]["license"] == [["mit", 2]]
+    second = client.get("/models", params={"license": "mit", "limit": 1, "after": first["next"]}, headers=bearer(tokens["reader"])).json()
+    assert ([row["name"] for row in second["items"]], second["next"]) == (["acme/c"], None)
     assert [row["name"] for row in client.get("/models?q=b", headers=bearer(tokens["reader"])).json()["items"]] == ["acme/b"]
     assert client.get("/models?limit=0", headers=bearer(tokens["reader"])).status_code == 400
+    bad = client.get("/models?after=garbage", headers=bearer(tokens["reader"]))
+    assert (bad.status_code, bad.json()["detail"]) == (400, "bad page cursor 'garbage': pass back the next or previous value of a page")
 
 
 def test_decide_with_separation_of_duties(lake, client, tokens):
@@ -95,8 +100,23 @@ def test_review_queue_lists_undecided_versions(lake, client, tokens):
     submit(lake, make_card("acme/second"), submitted_by="sam")
     client.post("/decisions", json={"ref": "acme/first", "decision": "approve", "comment": "ok"}, headers=bearer(tokens["reviewer"]))
     queue = client.get("/reviews", headers=bearer(tokens["reviewer"])).json()
-    assert [(item["ref"], item["status"], item["verdict"], item["submitted_by"]) for item in queue] == [
+    assert [(item["ref"], item["status"], item["verdict"], item["submitted_by"]) for item in queue["items"]] == [
         ("acme/second@1.0", "changes_requested", "changes_requested", "sam")]
+    assert (queue["total"], queue["next"], queue["facets"]) == (1, None, {"verdict": [["changes_requested", 1]]})
+
+
+def test_ui_pages_link_next_and_previous(lake, client, tokens):
+    for name in ("acme/a", "acme/b", "acme/c"):
+        submit(lake, make_card(name), submitted_by="sam")
+    client.cookies.set("modellake_token", tokens["reader"])
+    first = client.get("/ui?limit=2")
+    assert first.status_code == 200
+    assert "3 models" in first.text and 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    following = first.text.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(following)
+    assert ">acme/c<" in second.text and ">acme/a<" not in second.text and 'rel="prev"' in second.text
+    queue = client.get("/ui/reviews?limit=2")
+    assert "3 waiting" in queue.text and 'rel="next"' in queue.text
 
 
 def test_waivers_change_the_next_review(lake, client, tokens):
