@@ -1,11 +1,26 @@
-"""Read side for people and scripts: the catalog rows and one version's detail, as JSON-able dicts."""
+"""Read side for people and scripts: catalog pages and one version's detail, as JSON-able dicts.
+
+The catalog is the latest version of each model in name order, one keyset page at a time, with facet counts
+under the same filters; both are SQL over the search documents (engine.search.pages), so a page of 50 costs
+the same in a lake of 100 models and of 100,000.
+"""
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
+from engine.errors import UsageError
 from engine.governance.decisions import latest_review
 from engine.governance.stored import review_summary
+from engine.search.dsl import normalize_value
+from engine.search.pages import DEFAULT_PAGE, Order, facet_counts, keyset_rows, read_integer, read_text
 from engine.store.database import Lake, open_lake
-from engine.store.tables import ModelVersion
-from engine.store.versions import get_version, list_latest_versions, version_order_key
+from engine.store.tables import ModelVersion, SearchDocument
+from engine.store.tables.search import CATALOG_FACETS
+from engine.store.versions import get_version, list_versions, version_order_key
+
+DOCS, VERSIONS = SearchDocument.__table__, ModelVersion.__table__
+CATALOG_FILTERS = tuple(CATALOG_FACETS)  # status, task, domain, license, owner: what a caller filters on and the UI counts
+CATALOG_ORDER = Order((DOCS.c.name, DOCS.c.version_id), (read_text, read_integer))
 
 
 def summarize(version: ModelVersion) -> dict:
@@ -18,11 +33,39 @@ def summarize(version: ModelVersion) -> dict:
     }
 
 
-def catalog_rows(lake: Lake | None = None) -> list[dict]:
-    """One row per model: its latest version and how many versions it has."""
+def catalog_page(lake: Lake | None = None, *, filters: dict[str, str | None] | None = None, name_contains: str | None = None,
+                 after: str | None = None, before: str | None = None, limit: int = DEFAULT_PAGE) -> dict:
+    """One page of the catalog (latest version of each model, by name) with the total and facet counts under the filters.
+
+    `filters` map catalog fields to a value (any spelling the search index accepts: "MIT" is "mit"); `name_contains`
+    matches part of the name, case-insensitively; `after`/`before` are the `next`/`previous` cursors of a page.
+    """
+    unknown = sorted(set(filters or {}) - set(CATALOG_FILTERS))
+    if unknown:
+        raise UsageError(f"cannot filter the catalog on {', '.join(unknown)}; filters: {', '.join(CATALOG_FILTERS)}")
+    conditions = [DOCS.c.is_latest] + [DOCS.c[key] == normalize_value(key, value) for key, value in (filters or {}).items() if value]
+    if name_contains and name_contains.strip():
+        # ILIKE, not lower() LIKE: the trigram index on name serves ILIKE '%...%'
+        pattern = name_contains.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(DOCS.c.name.ilike(f"%{pattern}%", escape="\\"))
     lake = lake or open_lake()
     with lake.transaction() as session:
-        return [summarize(version) | {"versions": count} for version, count in list_latest_versions(session)]
+        rows, following, preceding = keyset_rows(session, _catalog_rows().where(*conditions), CATALOG_ORDER, limit=limit, after=after,
+                                                 before=before)
+        total, facets = facet_counts(session, conditions, {key: DOCS.c[key] for key in CATALOG_FILTERS})
+    items = [{"name": row.name, "version": row.version, "status": row.status, "task": row.task, "domain": row.domain, "license": row.license,
+              "owner": row.owner, "created_at": row.created_at.isoformat(), "versions": row.versions} for row in rows]
+    return {"items": items, "total": total, "limit": limit, "next": following, "previous": preceding, "facets": facets}
+
+
+def _catalog_rows():
+    """The catalog row of each search document, as the card wrote it (facets hold normalised values), with its version count."""
+    other = VERSIONS.alias("other")
+    versions = select(func.count()).select_from(other).where(other.c.model_id == VERSIONS.c.model_id).scalar_subquery()
+    card = VERSIONS.c.card
+    return select(DOCS.c.name, DOCS.c.version_id, DOCS.c.version, VERSIONS.c.status, VERSIONS.c.created_at, versions.label("versions"),
+                  card["pipeline_tag"].astext.label("task"), card["domain"].astext.label("domain"), card["license"].astext.label("license"),
+                  card[("owners", 0, "name")].astext.label("owner")).join(VERSIONS, VERSIONS.c.id == DOCS.c.version_id)
 
 
 def version_detail(ref: str, lake: Lake | None = None) -> dict:
@@ -37,3 +80,9 @@ def version_detail(ref: str, lake: Lake | None = None) -> dict:
             "card_digest": version.card_digest, "facts": version.facts, "source": version.source,
             "review": review_summary(record.review) if record is not None and record.review else None,
         }
+
+
+def version_rows(lake: Lake, name: str) -> list[dict]:
+    """Every version of model `name`, oldest first in version order, as catalog rows."""
+    with lake.transaction() as session:
+        return [summarize(version) | {"ref": version.ref, "submitted_by": version.submitted_by} for version in list_versions(session, name)]

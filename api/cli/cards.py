@@ -98,19 +98,33 @@ def at_or_above(findings: list[dict], severity: str) -> list[dict]:
 
 
 @click.command(name="list")
+@click.option("--status", help="Only models whose latest version has this status.")
+@click.option("--task", help="Only this task (pipeline_tag).")
+@click.option("--domain", help="Only this domain.")
+@click.option("--license", "license_", metavar="LICENSE", help="Only this license.")
+@click.option("--owner", help="Only models whose first owner is this.")
+@click.option("--name", "name_contains", metavar="TEXT", help="Only names containing TEXT (any case).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 200), help="Models per page.")
+@click.option("--after", metavar="CURSOR", help="The page after this one: the `next` cursor a page printed.")
+@click.option("--before", metavar="CURSOR", help="The page before this one: the `previous` cursor a page printed.")
 @json_option
-def list_models(as_json: bool) -> None:
-    """List the models in the lake (latest version of each)."""
-    from engine.catalog import catalog_rows
+def list_models(status: str | None, task: str | None, domain: str | None, license_: str | None, owner: str | None, name_contains: str | None,
+                limit: int, after: str | None, before: str | None, as_json: bool) -> None:
+    """List the models in the lake (latest version of each, by name), one page at a time."""
+    from engine.catalog import catalog_page
 
-    rows = catalog_rows()
+    filters = {"status": status, "task": task, "domain": domain, "license": license_, "owner": owner}
+    page = catalog_page(filters=filters, name_contains=name_contains, after=after, before=before, limit=limit)
     if as_json:
-        print_json(rows)
+        print_json(page)
         return
-    table = Table("name", "latest", "versions", "status", "task", "license", "owner")
-    for row in rows:
+    table = Table("name", "latest", "versions", "status", "task", "license", "owner", caption=f"{page['total']} models")
+    for row in page["items"]:
         table.add_row(row["name"], row["version"], str(row["versions"]), row["status"], row["task"] or "", row["license"] or "", row["owner"] or "")
     console.print(table)
+    for label, option in (("next", "--after"), ("previous", "--before")):
+        if page[label]:
+            console.print(f"{label} page: modellake list {option} {page[label]}", markup=False)
 
 
 @click.command()

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.params import FromQuery, URLEncodedBody
+from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from api.http.auth import PUBLIC, TOKEN_COOKIE, permission
 from api.http.config import LakeDep
 from api.http.routes.models import REF
-from engine.catalog_query import CATALOG_FILTERS
+from engine.search.pages import DEFAULT_PAGE, MAX_PAGE
 from engine.tokens import authenticate
 
 @dataclass
@@ -40,6 +41,15 @@ class ChatForm:
 
 def page(name: str, request: Request, **context: Any) -> Template:
     return Template(name, context={"user": request.scope.get("user"), **context})
+
+
+def link_maker(path: str, kept: dict[str, Any]):
+    """url(**changes): `path` with the page's kept parameters (filters, page size) changed; None drops a parameter."""
+    def url(**changes: Any) -> str:
+        params = {key: value for key, value in (kept | changes).items() if value is not None}
+        return f"{path}?{urlencode(params)}" if params else path
+
+    return url
 
 
 @get("/", opt=permission(PUBLIC), include_in_schema=False)
@@ -69,22 +79,27 @@ async def logout() -> Redirect:
     return response
 
 
-@get("/", opt=permission("read"), sync_to_thread=True)
-def catalog(request: Request, lake: LakeDep, q: FromQuery[str | None] = None, status: FromQuery[str | None] = None, task: FromQuery[str | None] = None, domain: FromQuery[str | None] = None,
-            license: FromQuery[str | None] = None, owner: FromQuery[str | None] = None) -> Template:
-    """Catalog with facets; the search box runs a semantic search over the lake."""
-    from engine.catalog import catalog_rows
-    from engine.catalog_query import facet_counts, filter_rows
+PAGE_SIZE = QueryParameter(ge=1, le=MAX_PAGE)
 
-    rows = catalog_rows(lake)
+
+@get("/", opt=permission("read"), sync_to_thread=True)
+def catalog(request: Request, lake: LakeDep, q: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
+            task: FromQuery[str | None] = None, domain: FromQuery[str | None] = None, license: FromQuery[str | None] = None,
+            owner: FromQuery[str | None] = None, after: FromQuery[str | None] = None, before: FromQuery[str | None] = None,
+            limit: Annotated[int, PAGE_SIZE] = DEFAULT_PAGE) -> Template:
+    """Catalog, one page at a time, with facet counts under the chosen filters; the search box runs a semantic search."""
+    from engine.catalog import CATALOG_FILTERS, catalog_page
+
     chosen = {"status": status, "task": task, "domain": domain, "license": license, "owner": owner}
+    listing = catalog_page(lake, filters=chosen, after=after, before=before, limit=limit)
     found = None
     if q:
         from engine.search import search
 
         with lake.transaction() as session:
             found = search(session, {"text": q, "limit": 20}).to_dict()
-    return page("catalog.html", request, rows=filter_rows(rows, chosen), facets=facet_counts(rows), chosen=chosen, q=q or "", found=found,
+    kept = {key: value for key, value in chosen.items() if value} | ({"limit": limit} if limit != DEFAULT_PAGE else {})
+    return page("catalog.html", request, listing=listing, chosen=chosen, url=link_maker("/ui", kept), q=q or "", found=found,
                 filters=CATALOG_FILTERS)
 
 
@@ -106,10 +121,13 @@ def model_page(request: Request, ref: Annotated[Path, REF], lake: LakeDep) -> Te
 
 
 @get("/reviews", opt=permission("read"), sync_to_thread=True)
-def review_queue_page(request: Request, lake: LakeDep) -> Template:
+def review_queue_page(request: Request, lake: LakeDep, verdict: FromQuery[str | None] = None, after: FromQuery[str | None] = None,
+                      before: FromQuery[str | None] = None, limit: Annotated[int, PAGE_SIZE] = DEFAULT_PAGE) -> Template:
     from engine.governance.stored_reviews import review_queue
 
-    return page("reviews.html", request, queue=review_queue(lake))
+    queue = review_queue(lake, verdict=verdict, after=after, before=before, limit=limit)
+    kept = ({"verdict": verdict} if verdict else {}) | ({"limit": limit} if limit != DEFAULT_PAGE else {})
+    return page("reviews.html", request, queue=queue, verdict=verdict, url=link_maker("/ui/reviews", kept))
 
 
 @post("/decisions", opt=permission("decide"), sync_to_thread=True)

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from engine.governance.decisions import latest_review
 from engine.governance.stored import review_now
 from engine.governance.review import Finding, Review
+from engine.search.pages import DEFAULT_PAGE, Order, facet_counts, keyset_rows, read_integer, read_timestamp
 from engine.store.database import Lake
-from engine.store.tables import ModelVersion, ReviewRecord
+from engine.store.tables import ModelVersion, SearchDocument
 from engine.store.versions import get_version
+
+DOCS, VERSIONS = SearchDocument.__table__, ModelVersion.__table__
+QUEUE_ORDER = Order((DOCS.c.submitted_at, DOCS.c.version_id), (read_timestamp, read_integer))
 
 
 def review_from_dict(data: dict) -> Review:
@@ -33,13 +36,16 @@ def version_review(lake: Lake, ref: str) -> tuple[Review, dict]:
         return review, meta
 
 
-def review_queue(lake: Lake) -> list[dict]:
-    """Versions no human has decided on yet, oldest first, each with its latest automated verdict."""
-    decided = select(ReviewRecord.id).where(ReviewRecord.version_id == ModelVersion.id, ReviewRecord.decision.is_not(None)).exists()
+def review_queue(lake: Lake, *, verdict: str | None = None, after: str | None = None, before: str | None = None,
+                 limit: int = DEFAULT_PAGE) -> dict:
+    """One page of the versions no human has decided on yet, oldest first, each with its latest automated verdict;
+    the total and the count per verdict (keyset pages over the search documents, like the catalog)."""
+    conditions = [DOCS.c.awaiting_decision] + ([DOCS.c.verdict == verdict] if verdict else [])
+    query = select(DOCS.c.submitted_at, DOCS.c.version_id, DOCS.c.name, DOCS.c.version, DOCS.c.verdict, VERSIONS.c.status,
+                   VERSIONS.c.submitted_by).join(VERSIONS, VERSIONS.c.id == DOCS.c.version_id).where(*conditions)
     with lake.transaction() as session:
-        versions = session.execute(select(ModelVersion).where(~decided).options(selectinload(ModelVersion.model))
-                                   .order_by(ModelVersion.created_at, ModelVersion.id)).scalars().all()
-        verdicts = dict(session.execute(select(ReviewRecord.version_id, ReviewRecord.verdict).where(ReviewRecord.version_id.in_([v.id for v in versions]))
-                                        .order_by(ReviewRecord.id)).all())
-        return [{"ref": v.ref, "name": v.model.name, "version": v.version, "status": v.status, "verdict": verdicts.get(v.id),
-                 "submitted_by": v.submitted_by, "created_at": v.created_at.isoformat()} for v in versions]
+        rows, following, preceding = keyset_rows(session, query, QUEUE_ORDER, limit=limit, after=after, before=before)
+        total, facets = facet_counts(session, conditions, {"verdict": DOCS.c.verdict})
+    items = [{"ref": f"{row.name}@{row.version}", "name": row.name, "version": row.version, "status": row.status, "verdict": row.verdict,
+              "submitted_by": row.submitted_by, "created_at": row.submitted_at.isoformat()} for row in rows]
+    return {"items": items, "total": total, "limit": limit, "next": following, "previous": preceding, "facets": facets}

@@ -10,12 +10,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from engine.search.dsl import normalize_value
-from engine.store.tables import ModelVersion, SearchDocument
+from engine.store.tables import ModelVersion, ReviewRecord, SearchDocument
 from engine.store.versions import latest, list_versions
 
 SHORT_DESCRIPTION = 200
@@ -119,7 +119,8 @@ def index_version(session: Session, version: ModelVersion, evidence) -> None:
     provenance = vectors["behaviour_provenance"]
     facets = document_facets(version) | ({"behaviour": provenance} if provenance else {})
     values = {"name": name, "version": version.version, "body": document_body(version.card), "embedding": vectors["embedding"],
-              "facets": facets, "behaviour": vectors["behaviour"], "updated_at": dt.datetime.now(dt.timezone.utc)}
+              "facets": facets, "behaviour": vectors["behaviour"], "submitted_at": version.created_at,
+              "updated_at": dt.datetime.now(dt.timezone.utc)} | queue_state(session, version.id)
     statement = insert(SearchDocument).values(version_id=version.id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["version_id"], set_=values))
     mark_latest(session, name)
@@ -134,12 +135,22 @@ def mark_latest(session: Session, model_name: str) -> None:
 
 
 def refresh_status(session: Session, version: ModelVersion) -> None:
-    """Make the document's status facet follow the version's status (after a review decision)."""
+    """Make the document follow a new review or decision: its status facet and its place in the review queue."""
     document = session.get(SearchDocument, version.id)
     if document is not None:
         document.facets = document.facets | {"status": normalize_value("status", version.status)}
+        for key, value in queue_state(session, version.id).items():
+            setattr(document, key, value)
         document.updated_at = dt.datetime.now(dt.timezone.utc)
         session.flush()
+
+
+def queue_state(session: Session, version_id: int) -> dict:
+    """{verdict: the latest automated verdict, awaiting_decision: no human has decided yet} of a version, from its review rows."""
+    session.flush()  # a review added in this transaction counts
+    rows = session.execute(select(ReviewRecord.verdict, ReviewRecord.decision).where(ReviewRecord.version_id == version_id)
+                           .order_by(ReviewRecord.id.desc())).all()
+    return {"verdict": rows[0].verdict if rows else None, "awaiting_decision": all(row.decision is None for row in rows)}
 
 
 def short_description(card: dict) -> str:

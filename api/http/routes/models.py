@@ -9,8 +9,8 @@ from litestar import Request, Response, get, post
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
 from api.http.auth import permission
-from api.http.config import MAX_OFFSET, ConfigDep, LakeDep
-from engine.catalog_query import MAX_PAGE
+from api.http.config import ConfigDep, LakeDep
+from engine.search.pages import DEFAULT_PAGE, MAX_PAGE
 from engine.cards import Card, card_from_dict, parse_card
 
 # A model reference at the end of a path: NAME or NAME@VERSION, where NAME may hold one slash (org/name).
@@ -43,18 +43,23 @@ def submit_model(data: JSONBody[SubmitRequest], lake: LakeDep, config: ConfigDep
     return Response(result.to_dict(), status_code=201 if result.created else 200)
 
 
+# The keyset cursors a page hands back in `next` / `previous`
+AFTER = QueryParameter(description="the `next` cursor of the previous page")
+BEFORE = QueryParameter(description="the `previous` cursor of the next page")
+LIMIT = QueryParameter(ge=1, le=MAX_PAGE)
+
+
 @get("/models", opt=permission("read"), sync_to_thread=True)
 def list_models(lake: LakeDep, status: FromQuery[str | None] = None, task: FromQuery[str | None] = None,
                 domain: FromQuery[str | None] = None, license: FromQuery[str | None] = None, owner: FromQuery[str | None] = None,
                 q: Annotated[str | None, QueryParameter(description="name contains")] = None,
-                limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
-                offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
-    """The catalog: latest version of each model, filtered, one page at a time."""
-    from engine.catalog import catalog_rows
-    from engine.catalog_query import filter_rows, page
+                limit: Annotated[int, LIMIT] = DEFAULT_PAGE, after: Annotated[str | None, AFTER] = None,
+                before: Annotated[str | None, BEFORE] = None) -> dict[str, Any]:
+    """The catalog: latest version of each model by name, filtered, one keyset page at a time, with facet counts."""
+    from engine.catalog import catalog_page
 
     filters = {"status": status, "task": task, "domain": domain, "license": license, "owner": owner}
-    return page(filter_rows(catalog_rows(lake), filters, q), limit, offset)
+    return catalog_page(lake, filters=filters, name_contains=q, after=after, before=before, limit=limit)
 
 
 @get("/models/{ref:path}", opt=permission("read"), sync_to_thread=True)
@@ -68,7 +73,7 @@ def get_version(ref: Annotated[Path, REF], lake: LakeDep) -> dict[str, Any]:
 @get("/versions/{name:path}", opt=permission("read"), sync_to_thread=True)
 def list_model_versions(name: Annotated[Path, REF], lake: LakeDep) -> list[dict[str, Any]]:
     """Every version of one model, oldest first."""
-    from engine.catalog_query import version_rows
+    from engine.catalog import version_rows
 
     return version_rows(lake, str(name).lstrip("/"))
 

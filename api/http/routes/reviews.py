@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, delete, get, post
-from litestar.params import FromPath, JSONBody, PathParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter
 
 from api.http.auth import permission
 from api.http.config import LakeDep
-from api.http.routes.models import REF
+from api.http.routes.models import AFTER, BEFORE, LIMIT, REF
+from engine.search.pages import DEFAULT_PAGE
 from engine.errors import UsageError
 
 # report format -> media type of the HTTP response
@@ -33,11 +34,12 @@ class WaiverRequest:
 
 
 @get("/reviews", opt=permission("read"), sync_to_thread=True)
-def review_queue(lake: LakeDep) -> list[dict[str, Any]]:
-    """Versions waiting for a human decision, oldest first, with their automated verdict."""
+def review_queue(lake: LakeDep, verdict: FromQuery[str | None] = None, limit: Annotated[int, LIMIT] = DEFAULT_PAGE,
+                 after: Annotated[str | None, AFTER] = None, before: Annotated[str | None, BEFORE] = None) -> dict[str, Any]:
+    """Versions waiting for a human decision, oldest first, with their automated verdict; one keyset page, counts per verdict."""
     from engine.governance.stored_reviews import review_queue
 
-    return review_queue(lake)
+    return review_queue(lake, verdict=verdict, after=after, before=before, limit=limit)
 
 
 @get("/reviews/{ref:path}", opt=permission("read"), sync_to_thread=True)

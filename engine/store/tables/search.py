@@ -2,13 +2,17 @@
 
 `behaviour` is the model's own behaviour signature (engine/search/behaviour.py) when its weights could be run
 offline; `is_latest` marks the latest version of each model so search can default to one row per model.
+
+The catalog and the review queue page over this table too (engine/search/pages.py): the catalog facets are
+generated columns copied out of `facets`, so one narrow covering index per list serves its pages and its
+facet counts by index-only scans; `verdict`, `awaiting_decision` and `submitted_at` order the review queue.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Boolean, Computed, DateTime, ForeignKey, Index, Text, true
+from sqlalchemy import Boolean, Computed, DateTime, ForeignKey, Index, Text, text, true
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +21,9 @@ from engine.store.tables.base import Base
 EMBEDDING_DIM = 384
 BEHAVIOUR_PROBES = 24
 BEHAVIOUR_DIM = BEHAVIOUR_PROBES * (BEHAVIOUR_PROBES - 1) // 2  # the probe-similarity matrix's upper triangle
+# catalog facet -> the facets JSON expression its generated column copies (owner: the first owner, as the catalog shows it)
+CATALOG_FACETS = {"status": "facets->>'status'", "task": "facets->>'task'", "domain": "facets->>'domain'",
+                  "license": "facets->>'license'", "owner": "facets->'owner'->>0"}
 
 
 class SearchDocument(Base):
@@ -27,6 +34,8 @@ class SearchDocument(Base):
         Index("ix_search_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
         Index("ix_search_facets", "facets", postgresql_using="gin", postgresql_ops={"facets": "jsonb_path_ops"}),
         Index("ix_search_behaviour_hnsw", "behaviour", postgresql_using="hnsw", postgresql_ops={"behaviour": "vector_cosine_ops"}),
+        Index("ix_search_catalog", "name", "version_id", postgresql_include=list(CATALOG_FACETS), postgresql_where=text("is_latest")),
+        Index("ix_search_queue", "submitted_at", "version_id", postgresql_include=["verdict"], postgresql_where=text("awaiting_decision")),
     )
 
     version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"), primary_key=True)
@@ -39,3 +48,11 @@ class SearchDocument(Base):
     behaviour = mapped_column(Vector(BEHAVIOUR_DIM))
     is_latest: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status = mapped_column(Text, Computed(CATALOG_FACETS["status"], persisted=True))
+    task = mapped_column(Text, Computed(CATALOG_FACETS["task"], persisted=True))
+    domain = mapped_column(Text, Computed(CATALOG_FACETS["domain"], persisted=True))
+    license = mapped_column(Text, Computed(CATALOG_FACETS["license"], persisted=True))
+    owner = mapped_column(Text, Computed(CATALOG_FACETS["owner"], persisted=True))
+    verdict: Mapped[str | None] = mapped_column(Text)  # the latest automated verdict
+    awaiting_decision: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())  # no human has decided yet
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
