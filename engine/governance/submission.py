@@ -45,15 +45,24 @@ class SubmitResult:
 
 def submit(lake: Lake, card: Card, evidence: Evidence | None = None, *, submitted_by: str | None = None) -> SubmitResult:
     """Store a validated card (and its evidence) as a new version, in one transaction."""
-    evidence = evidence or Evidence()
     with lake.transaction() as session:
-        version, created = insert_version(session, card, facts=evidence.facts, fingerprint=evidence.fingerprint, submitted_by=submitted_by)
-        if created:
-            for step in SUBMISSION_STEPS:
-                step(session, version, evidence)
-            record_change(session, actor=submitted_by or "unknown", action="version.submit", target=version.ref,
-                          after={"card_digest": version.card_digest, "status": version.status, "facts": version.facts})
-        record = latest_review(session, version.id)
-        review = review_summary(record.review) if record is not None and record.review else None
-        return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status, review=review)
+        return submit_in(session, card, evidence or Evidence(), submitted_by=submitted_by)
 
+
+def submit_batch(lake: Lake, batch: list[tuple[Card, Evidence]], *, submitted_by: str | None = None) -> list[SubmitResult]:
+    """Bulk loading: several submissions, each exactly as `submit` makes it, in one transaction (all stored or none)."""
+    with lake.transaction() as session:
+        return [submit_in(session, card, evidence, submitted_by=submitted_by) for card, evidence in batch]
+
+
+def submit_in(session: Session, card: Card, evidence: Evidence, *, submitted_by: str | None) -> SubmitResult:
+    """One submission inside the caller's transaction: the version, SUBMISSION_STEPS, the audit entry."""
+    version, created = insert_version(session, card, facts=evidence.facts, fingerprint=evidence.fingerprint, submitted_by=submitted_by)
+    if created:
+        for step in SUBMISSION_STEPS:
+            step(session, version, evidence)
+        record_change(session, actor=submitted_by or "unknown", action="version.submit", target=version.ref,
+                      after={"card_digest": version.card_digest, "status": version.status, "facts": version.facts})
+    record = latest_review(session, version.id)
+    review = review_summary(record.review) if record is not None and record.review else None
+    return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status, review=review)

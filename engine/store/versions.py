@@ -55,8 +55,8 @@ def insert_version(session: Session, card: Card, *, facts: dict | None, fingerpr
             return existing, False
         raise Conflict(f"{card.ref} already exists with different content (stored {existing.card_digest[:12]}, submitted {card.digest[:12]}); bump the version to submit a change")
     seq = session.execute(select(func.coalesce(func.max(ModelVersion.seq), 0)).where(ModelVersion.model_id == model.id)).scalar_one() + 1
-    version = ModelVersion(
-        model_id=model.id, version=card.version, seq=seq, card=card.data, card_text=card.text,
+    version = ModelVersion(  # through the relationship: a model loaded earlier in this transaction lists it too (bulk loads)
+        model=model, version=card.version, seq=seq, card=card.data, card_text=card.text,
         card_digest=card.digest, source=card.source, facts=facts, fingerprint=fingerprint, submitted_by=submitted_by,
     )
     session.add(version)

@@ -1,0 +1,335 @@
+"""Catalog, review queue and UI pages at 1,000 and at 100,000 models, and what one submission costs at each size.
+
+One fresh embedded Postgres (its own temporary MODELLAKE_HOME) grows from empty to --small, then to --large models,
+every version stored through the submission steps themselves (engine.governance.submission.submit_batch: insert
+the version, SUBMISSION_STEPS, the audit entry, --batch submissions per transaction). The cards are the demo
+lake's synthetic cards (examples/synthetic_cards.py: tasks, domains, licenses, owners, flaws, lineage, second
+versions), the same 1,000-card set cloned under a per-copy name suffix. Embeddings: the 1,000 distinct card texts
+are embedded for real with MiniLM in batches of 64; a clone reuses its original's vector plus Gaussian noise
+(sigma 0.02, renormalised), so the HNSW index holds 100,000 distinct, realistically clustered vectors without
+embedding 100,000 texts on a shared 2-core machine (MiniLM runs about 20 card texts/s there). Pages never read
+embeddings; the cost of embedding one card is printed separately and is the same at any lake size.
+After each stage: 1% of the models get a reviewer's decision, then VACUUM ANALYZE (the state autovacuum keeps a
+lake in), then, over HTTP against `modellake serve` (uvicorn, loopback, one client, keep-alive), p50/p95 of
+GET /models, GET /reviews and GET /ui: first pages, pages deep in the list (keyset cursors), filters and facets;
+then --submissions single submissions (one transaction each, vectors precomputed), timed in total and per step.
+At the end: EXPLAIN ANALYZE of the page and facet queries, and the size of each index.
+Goals: p95 <= 50 ms at 100k for every page; submission cost at 100k / at 1k <= 1.2.
+Usage: python benchmarks/catalog.py [--small 1000] [--large 100000] [--requests 60] [--submissions 40] [--batch 250]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import event, func, select, text
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from engine.cards import card_from_dict  # noqa: E402
+from engine.catalog import CATALOG_ORDER, catalog_page  # noqa: E402
+from engine.config import Settings  # noqa: E402
+from engine.governance import submission  # noqa: E402
+from engine.governance.decisions import decide  # noqa: E402
+from engine.governance.evidence import Evidence  # noqa: E402
+from engine.governance.stored_reviews import QUEUE_ORDER, review_queue  # noqa: E402
+from engine.search.index import document_body, embedding_text  # noqa: E402
+from engine.store.database import open_lake  # noqa: E402
+from engine.store.tables import SearchDocument  # noqa: E402
+from engine.tokens import create_token  # noqa: E402
+from examples.synthetic_cards import synthetic_cards  # noqa: E402
+from tests.http.conftest import free_port  # noqa: E402
+
+console = Console(highlight=False, width=150)
+DOCS = SearchDocument.__table__
+TEMPLATE_CARDS = int(os.environ.get("BENCH_TEMPLATE_CARDS", 1000))
+NOISE = 0.02
+
+
+class CardSource:
+    """Cards for models number start.. in order: copy k of the template set has every name suffixed with -copyk."""
+
+    def __init__(self) -> None:
+        self.templates = [{key: value for key, value in card.items() if key != "_flaw"} for card in synthetic_cards(TEMPLATE_CARDS)]
+        started = time.perf_counter()
+        from engine.search.embeddings import embed_texts
+
+        texts = [embedding_text(card["name"], document_body(card)) for card in self.templates]
+        self.vectors = np.concatenate([embed_texts(texts[i:i + 64]) for i in range(0, len(texts), 64)])
+        self.embed_seconds = time.perf_counter() - started
+        self.names = {card["name"] for card in self.templates}
+        self.noise = np.random.default_rng(7)
+
+    def card(self, index: int):
+        """(card, evidence) of the index-th version of the lake."""
+        copy, template = divmod(index, len(self.templates))
+        data = dict(self.templates[template])
+        if copy:
+            data["name"] = f"{data['name']}-copy{copy}"
+            if data.get("base_model") in self.names:
+                data["base_model"] = f"{data['base_model']}-copy{copy}"
+        vector = self.vectors[template] + (self.noise.normal(0, NOISE, self.vectors.shape[1]) if copy else 0)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        card = card_from_dict(data, f"/bench/cards/{data['name'].replace('/', '_')}-{data['version']}.yaml")
+        return card, Evidence(extra={"search": {"embedding": vector.tolist(), "behaviour": None, "behaviour_provenance": {}}})
+
+
+def model_count(lake) -> int:
+    with lake.transaction() as session:
+        return session.execute(select(func.count()).select_from(DOCS).where(DOCS.c.is_latest)).scalar_one()
+
+
+def grow(lake, source: CardSource, models: int, batch: int, position: int) -> int:
+    """Submit versions from `position` on until the lake holds `models` models; returns the next position."""
+    have, started, versions, pending = model_count(lake), time.perf_counter(), 0, []
+
+    def flush() -> None:
+        nonlocal versions
+        submission.submit_batch(lake, pending, submitted_by="bench-loader")
+        versions += len(pending)
+        pending.clear()
+        if versions % (batch * 40) == 0:
+            console.print(f"  {have:,} models, {versions / (time.perf_counter() - started):.0f} versions/s", style="dim")
+
+    while True:
+        card, evidence = source.card(position)
+        if card.version == "1.0":  # every model's first version; second versions follow their first
+            if have == models:
+                break
+            have += 1
+        pending.append((card, evidence))
+        position += 1
+        if len(pending) == batch:
+            flush()
+    if pending:
+        flush()
+    elapsed = time.perf_counter() - started
+    console.print(f"loaded {versions:,} versions to {model_count(lake):,} models in {elapsed:.0f}s: {versions / max(elapsed, 1e-9):.0f} versions/s")
+    return position
+
+
+def decide_some(lake, share: float = 0.01) -> None:
+    """A reviewer decides on `share` of the models still waiting (approve, reject, request changes in turn)."""
+    with lake.transaction() as session:
+        waiting = session.execute(select(DOCS.c.name, DOCS.c.version).where(DOCS.c.awaiting_decision, DOCS.c.is_latest)).all()
+    chosen = waiting[:: max(1, int(1 / share))]
+    for i, row in enumerate(chosen):
+        decide(lake, f"{row.name}@{row.version}", ("approve", "reject", "request_changes")[i % 3], by="bench-reviewer", comment="benchmark")
+    console.print(f"{len(chosen):,} reviewer decisions")
+
+
+def vacuum(lake) -> None:
+    raw = lake.engine.raw_connection()
+    try:
+        raw.driver_connection.autocommit = True
+        raw.driver_connection.execute("VACUUM ANALYZE")
+        raw.driver_connection.autocommit = False
+    finally:
+        raw.close()
+
+
+def cursors(lake, order, condition, count: int) -> list[str]:
+    """Keyset cursors at `count` random places of a list, as a reader paging deep into it would hold."""
+    with lake.transaction() as session:
+        rows = session.execute(select(*order.columns).where(condition).order_by(func.random()).limit(count)).all()
+    return [order.encode(row) for row in rows]
+
+
+def workloads(lake, requests: int) -> dict[str, list[str]]:
+    rng = random.Random(3)
+    deep = cursors(lake, CATALOG_ORDER, DOCS.c.is_latest, requests)
+    queue = cursors(lake, QUEUE_ORDER, DOCS.c.awaiting_decision, requests)
+    facets = catalog_page(lake, limit=1)["facets"]
+    licenses, tasks = [v for v, _ in facets["license"]], [v for v, _ in facets["task"]]
+    verdicts = [v for v, _ in review_queue(lake, limit=1)["facets"]["verdict"]]
+
+    def pick(values):
+        return rng.choice(values)
+
+    return {
+        "GET /models (first page)": ["/models?limit=50"] * requests,
+        "GET /models (deep page, cursor)": [f"/models?limit=50&after={c}" for c in deep],
+        "GET /models (2 filters)": [f"/models?limit=50&license={pick(licenses)}&task={pick(tasks)}" for _ in range(requests)],
+        "GET /models (name contains)": [f"/models?limit=50&q={pick(['legal', 'contract', 'triage', 'xray', 'fraud'])}" for _ in range(requests)],
+        "GET /reviews (first page)": ["/reviews?limit=50"] * requests,
+        "GET /reviews (deep page)": [f"/reviews?limit=50&after={c}" for c in queue],
+        "GET /reviews (by verdict)": [f"/reviews?limit=50&verdict={pick(verdicts)}" for _ in range(requests)],
+        "GET /ui (catalog page)": [f"/ui?after={c}" if i % 2 else "/ui" for i, c in enumerate(deep)],
+        "GET /ui/reviews": [f"/ui/reviews?after={c}" for c in queue],
+    }
+
+
+def measure_pages(client: httpx.Client, lake, requests: int) -> dict[str, tuple[float, float]]:
+    results = {}
+    for name, paths in workloads(lake, requests).items():
+        for path in paths[:5]:
+            client.get(path)
+        latencies = []
+        for path in paths:
+            began = time.perf_counter()
+            response = client.get(path)
+            latencies.append((time.perf_counter() - began) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {path}: {response.status_code} {response.text[:300]}")
+        results[name] = (float(np.percentile(latencies, 50)), float(np.percentile(latencies, 95)))
+    return results
+
+
+def measure_submissions(lake, source: CardSource, count: int, tag: str) -> tuple[list[float], dict[str, list[float]]]:
+    """Single submissions (one transaction each, as `modellake submit` makes them): total ms each, and ms per step."""
+    steps: dict[str, list[float]] = defaultdict(list)
+
+    def timed(step):
+        def run(session, version, evidence):
+            began = time.perf_counter()
+            step(session, version, evidence)
+            steps[step.__name__].append((time.perf_counter() - began) * 1000)
+        run.__name__ = step.__name__
+        return run
+
+    original = list(submission.SUBMISSION_STEPS)
+    submission.SUBMISSION_STEPS[:] = [timed(step) for step in original]
+    totals = []
+    try:
+        for i in range(count):
+            card, evidence = source.card(i % TEMPLATE_CARDS)
+            card = card_from_dict(card.data | {"name": f"bench/new-{tag}-{i}", "version": "1.0"}, card.source)
+            began = time.perf_counter()
+            submission.submit(lake, card, evidence, submitted_by="bench-submitter")
+            totals.append((time.perf_counter() - began) * 1000)
+    finally:
+        submission.SUBMISSION_STEPS[:] = original
+    return totals, steps
+
+
+def captured_statements(lake, call) -> list[tuple[str, dict]]:
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(lake.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        event.remove(lake.engine, "before_cursor_execute", capture)
+    return statements
+
+
+def explain(lake, label: str, call) -> None:
+    """EXPLAIN ANALYZE of every SELECT `call` runs: the plan's top nodes and its execution time."""
+    raw = lake.engine.raw_connection()
+    try:
+        cursor = raw.driver_connection.cursor()
+        for statement, parameters in captured_statements(lake, call):
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters)
+            plan = cursor.fetchone()[0][0]
+            nodes, node = [], plan["Plan"]
+            while node is not None and len(nodes) < 4:
+                nodes.append(node["Node Type"] + (f" on {node['Index Name']}" if "Index Name" in node else ""))
+                node = (node.get("Plans") or [None])[0]
+            buffers = plan["Plan"].get("Shared Hit Blocks", 0) + plan["Plan"].get("Shared Read Blocks", 0)
+            console.print(f"  {label:<28} {plan['Execution Time']:7.2f} ms  {buffers:6d} buffers  {' > '.join(nodes)}")
+        raw.driver_connection.rollback()
+    finally:
+        raw.close()
+
+
+def index_sizes(lake) -> list[tuple[str, int]]:
+    with lake.transaction() as session:
+        rows = session.execute(text("SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                    "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') ORDER BY 2 DESC LIMIT 16")).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def start_server(database_url: str, home: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": database_url, "MODELLAKE_HOME": str(home), "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "modellake"), "serve", "--port", str(port)], cwd=REPO, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("modellake serve did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=1_000, help="models in the lake at the first measurement")
+    parser.add_argument("--large", type=int, default=100_000, help="models in the lake at the second measurement")
+    parser.add_argument("--requests", type=int, default=60, help="requests per page kind and size")
+    parser.add_argument("--submissions", type=int, default=40, help="single submissions timed per size")
+    parser.add_argument("--batch", type=int, default=250, help="submissions per transaction while loading")
+    args = parser.parse_args()
+    console.print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    home = Path(tempfile.mkdtemp(prefix="modellake-bench-catalog-"))
+    lake = open_lake(Settings(home=home, database_url=None))
+    source = CardSource()
+    console.print(f"embedded {TEMPLATE_CARDS:,} distinct card texts in {source.embed_seconds:.0f}s "
+                  f"({TEMPLATE_CARDS / source.embed_seconds:.1f} texts/s, batches of 64): one card's embedding costs "
+                  f"{source.embed_seconds / TEMPLATE_CARDS * 1000:.0f} ms at any lake size")
+    token = create_token(lake, name="bench", role="admin", by="benchmark")[1]
+    server, url = start_server(lake.url, home)
+    pages, costs, steps = {}, {}, {}
+    position = 0
+    try:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+            for size in (args.small, args.large):
+                console.print(f"\n[bold]growing the lake to {size:,} models[/]")
+                position = grow(lake, source, size, args.batch, position)
+                decide_some(lake)
+                vacuum(lake)
+                pages[size] = measure_pages(client, lake, args.requests)
+                costs[size], steps[size] = measure_submissions(lake, source, args.submissions, str(size))
+                vacuum(lake)
+        console.print(f"\n[bold]EXPLAIN ANALYZE at {args.large:,} models[/]")
+        deep = cursors(lake, CATALOG_ORDER, DOCS.c.is_latest, 1)[0]
+        explain(lake, "catalog deep page + facets", lambda: catalog_page(lake, after=deep, limit=50))
+        explain(lake, "catalog, license=mit", lambda: catalog_page(lake, filters={"license": "mit"}, limit=50))
+        explain(lake, "review queue first page", lambda: review_queue(lake, limit=50))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    small, large = args.small, args.large
+    table = Table("request", f"p50 ms @{small:,}", f"p95 ms @{small:,}", f"p50 ms @{large:,}", f"p95 ms @{large:,}", "p95 ratio",
+                  title="pages over HTTP (goal: p95 <= 50 ms at the large size)")
+    for name in pages[small]:
+        (p50a, p95a), (p50b, p95b) = pages[small][name], pages[large][name]
+        table.add_row(name, f"{p50a:.1f}", f"{p95a:.1f}", f"{p50b:.1f}", f"{p95b:.1f}", f"{p95b / p95a:.2f}")
+    console.print(table)
+    table = Table("submission", f"median ms @{small:,}", f"median ms @{large:,}", "ratio", title="one submission, one transaction (goal ratio <= 1.2)")
+    a, b = statistics.median(costs[small]), statistics.median(costs[large])
+    table.add_row("whole submission (no embedding)", f"{a:.1f}", f"{b:.1f}", f"{b / a:.2f}")
+    for step in steps[small]:
+        sa, sb = statistics.median(steps[small][step]), statistics.median(steps[large][step])
+        table.add_row(f"  step {step}", f"{sa:.1f}", f"{sb:.1f}", f"{sb / sa:.2f}")
+    console.print(table)
+    console.print("\n[bold]largest tables and indexes[/]")
+    for name, size in index_sizes(lake):
+        console.print(f"  {name:<40} {size / 2**20:8.1f} MiB")
+    console.print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    lake.dispose()
+
+
+if __name__ == "__main__":
+    main()
