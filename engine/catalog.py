@@ -79,6 +79,7 @@ def version_detail(ref: str, lake: Lake | None = None) -> dict:
             "versions": versions, "card": version.card, "card_text": version.card_text,
             "card_digest": version.card_digest, "facts": version.facts, "source": version.source,
             "review": review_summary(record.review) if record is not None and record.review else None,
+            "evidence": version.evidence or {"state": "complete", "jobs": {}},  # None: gathered before the submission
         }
 
 

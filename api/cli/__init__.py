@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "api.cli.ask",
     "api.cli.inspect",
     "api.cli.server",
+    "api.cli.jobs",
     "api.cli.demo",
 ]
 

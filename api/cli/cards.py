@@ -59,17 +59,28 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITY_NAMES),
               help="Exit 1 when the automated review fails a rule at or above this severity, or leaves one unverified.")
 @click.option("--allow-unverified", is_flag=True, help="With --fail-on: do not fail on unverified rules (still listed).")
+@click.option("--async", "deferred", is_flag=True, help="Store the card now and enqueue facts, digests, behaviour, reruns and lineage as "
+              "jobs for `modellake worker` processes; the version shows evidence: pending until they finish.")
 @json_option
-def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on: str | None, allow_unverified: bool, as_json: bool) -> None:
+def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on: str | None, allow_unverified: bool, deferred: bool,
+           as_json: bool) -> None:
     """Validate a card, read facts from its weights, review it against the policies, and store it as a new version."""
     from api.cli.evals import stderr_progress
     from engine.store.database import open_lake
     from engine.governance.evidence import card_with_facts, gather_evidence
     from engine.governance.submission import submit as submit_card
 
-    card, files, facts = card_with_facts(card_path, weights)
-    with stderr_progress(rerun and not as_json) as report:
-        evidence = gather_evidence(card, weights, rerun=rerun, progress=report, known=(files, facts))
+    if deferred:
+        from engine.cards.hf_import import load_card_or_readme
+
+        if fail_on:
+            raise click.UsageError("--fail-on judges the complete review; with --async the evidence is still pending")
+        card = load_card_or_readme(card_path)  # nothing read from the files here: the jobs read them
+        evidence = gather_evidence(card, weights, rerun=rerun, defer=True)
+    else:
+        card, files, facts = card_with_facts(card_path, weights)
+        with stderr_progress(rerun and not as_json) as report:
+            evidence = gather_evidence(card, weights, rerun=rerun, progress=report, known=(files, facts))
     lake = open_lake()
     try:
         result = submit_card(lake, card, evidence, submitted_by=by)
@@ -84,6 +95,9 @@ def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on:
         outcome = "created" if result.created else "unchanged (identical content already stored)"
         verdict = f", automated review: {review['verdict']}" if review else ""
         console.print(f"{outcome}: {result.ref} [{result.status}]{verdict}", markup=False)
+        if result.pending:
+            jobs = ", ".join(f"{name} #{job['id']}" for name, job in result.evidence["jobs"].items())
+            console.print(f"evidence: pending ({jobs}); `modellake worker` runs them, `modellake show {result.ref}` follows them", markup=False)
         for finding in at_or_above(review.get("violations", []), fail_on or "medium"):
             console.print(f"  {finding['outcome']} [{finding['severity']}] {finding['rule_id']}: {finding['message']}", markup=False)
         for finding in at_or_above(review.get("unverified", []), fail_on or "high"):
@@ -139,6 +153,9 @@ def show(ref: str, as_json: bool) -> None:
         print_json(detail)
         return
     console.print(f"[bold]{detail['name']}@{detail['version']}[/]  status: {detail['status']}  versions: {', '.join(detail['versions'])}")
+    evidence = detail["evidence"]
+    jobs = "".join(f"  {name}: {job['state']}" + (f" ({job['error']})" if job.get("error") else "") for name, job in evidence["jobs"].items())
+    console.print(f"evidence: {evidence['state']}{jobs}", markup=False)
     console.print(detail["card_text"], markup=False, highlight=False)
     if detail["facts"]:
         table = Table("fact", "value", "source", title="facts from the weights")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.audit import record as record_change
-from engine.errors import Forbidden, UsageError
+from engine.errors import Conflict, Forbidden, UsageError
 from engine.search.index import refresh_status
 from engine.store.database import Lake
 from engine.store.tables import ReviewRecord
@@ -31,6 +31,9 @@ def decide(lake: Lake, ref: str, decision: str, *, by: str, comment: str) -> dic
         version = get_version(session, ref)
         if version.submitted_by and version.submitted_by == by:
             raise Forbidden(f"{by} submitted {version.ref} and cannot decide on it (separation of duties)")
+        if (version.evidence or {}).get("state") == "pending":
+            pending = sorted(name for name, job in version.evidence["jobs"].items() if job["state"] == "pending")
+            raise Conflict(f"{version.ref} is still waiting for evidence ({', '.join(pending)} jobs); decide once it is in")
         review = latest_review(session, version.id)
         if review is None:
             review = ReviewRecord(version_id=version.id, verdict="needs_human_review", review={}, inputs_digest="")

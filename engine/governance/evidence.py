@@ -3,6 +3,9 @@
 `file_facts` is the one way every door reads a card's files (the audit gate and a submission alike): the
 explicit weights, else the card's own artifacts resolved relative to the card (engine.cards.artifacts). A
 listed artifact that does not exist is recorded in the facts as `missing_artifacts`, so a rule fails on it.
+
+With `defer=True` nothing heavy happens here: the evidence names the jobs that will gather it after the
+submission (engine.governance.evidence_jobs), and only the text embedding is computed now.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ class Evidence:
     fingerprint: dict | None = None
     evals: list[dict] | None = None  # rerun results made before the transaction (submit --rerun)
     extra: dict = field(default_factory=dict)
+    deferred: tuple[str, ...] = ()  # evidence jobs to enqueue with the submission (engine.governance.evidence_jobs)
 
 
 def file_facts(card: Card, weights: str | Path | None = None) -> tuple[CardFiles, dict | None]:
@@ -47,12 +51,21 @@ def card_with_facts(path: str | Path, weights: str | Path | None = None) -> tupl
     return with_audited_artifacts(card, facts, files.root), files, facts
 
 
-def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = False, progress=None,
+def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = False, defer: bool = False, progress=None,
                     known: tuple[CardFiles, dict | None] | None = None) -> Evidence:
     """Everything slow, before the transaction: facts and fingerprint from the model's files, the search vectors,
-    and with `rerun` the card's evaluations re-run. `known`: the files and facts already read (card_with_facts)."""
+    and with `rerun` the card's evaluations re-run. `known`: the files and facts already read (card_with_facts).
+    With `defer`, only the text embedding: jobs gather the rest after the submission."""
     from engine.search.index import search_vectors
 
+    if defer and known is None:
+        from engine.governance.evidence_jobs import jobs_wanted
+
+        files = card_files(card, weights)
+        deferred = jobs_wanted(files, rerun=rerun)
+        if deferred:
+            facts = {"missing_artifacts": list(files.missing)} if files.listed or files.explicit else None
+            return Evidence(weights=files.root, facts=facts, deferred=deferred, extra={"search": search_vectors(card.name, card.data, None)})
     files, facts = known or file_facts(card, weights)
     evals = None
     if rerun:

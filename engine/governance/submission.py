@@ -16,6 +16,7 @@ from engine.audit import record as record_change
 from engine.cards import Card
 from engine.governance.decisions import latest_review
 from engine.governance.evidence import Evidence
+from engine.governance.evidence_jobs import enqueue_evidence
 from engine.governance.stored import review_submission, review_summary
 from engine.lineage.edges import record_declared_edges
 from engine.search.index import index_version
@@ -28,6 +29,7 @@ SUBMISSION_STEPS: list[Callable[[Session, ModelVersion, Evidence], None]] = [
     record_declared_edges,
     review_submission,
     index_version,  # after the review: the document's status facet is the reviewed status
+    enqueue_evidence,  # deferred evidence (POST /models, submit --async): its jobs commit with the version
 ]
 
 
@@ -38,9 +40,15 @@ class SubmitResult:
     version_id: int
     status: str
     review: dict | None = None  # the automated review's summary (engine.governance.review_summary)
+    evidence: dict | None = None  # {state, jobs} while jobs gather evidence; None when it was gathered before
+
+    @property
+    def pending(self) -> bool:
+        return (self.evidence or {}).get("state") == "pending"
 
     def to_dict(self) -> dict:
-        return {"ref": self.ref, "created": self.created, "version_id": self.version_id, "status": self.status, "review": self.review}
+        return {"ref": self.ref, "created": self.created, "version_id": self.version_id, "status": self.status, "review": self.review,
+                "evidence": self.evidence}
 
 
 def submit(lake: Lake, card: Card, evidence: Evidence | None = None, *, submitted_by: str | None = None) -> SubmitResult:
@@ -65,4 +73,4 @@ def submit_in(session: Session, card: Card, evidence: Evidence, *, submitted_by:
                       after={"card_digest": version.card_digest, "status": version.status, "facts": version.facts})
     record = latest_review(session, version.id)
     review = review_summary(record.review) if record is not None and record.review else None
-    return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status, review=review)
+    return SubmitResult(ref=card.ref, created=created, version_id=version.id, status=version.status, review=review, evidence=version.evidence)

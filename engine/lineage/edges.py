@@ -40,8 +40,16 @@ def record_declared_edges(session: Session, version: ModelVersion, evidence) -> 
             continue  # "my own model" is the version edge, already linked
         _upsert_edge(session, version.id, str(ref), _find_version(session, ref), relation, declared=True, evidence=None)
     session.flush()
-    verify_edges_of(session, version, weights=getattr(evidence, "weights", None))
-    for child in resolve_waiting_children(session, version):
+    children = resolve_waiting_children(session, version)
+    if getattr(evidence, "deferred", ()):
+        return  # verification reads weights: the lineage evidence job does it (engine.governance.evidence_jobs)
+    verify_lineage(session, version, children, weights=getattr(evidence, "weights", None))
+
+
+def verify_lineage(session: Session, version: ModelVersion, children: list[ModelVersion], weights: Path | None = None) -> None:
+    """Verify the version's declared relations, and those of the children that were waiting for it, from the weights."""
+    verify_edges_of(session, version, weights=weights)
+    for child in children:
         verify_edges_of(session, child)
 
 

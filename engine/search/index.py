@@ -145,6 +145,19 @@ def refresh_status(session: Session, version: ModelVersion) -> None:
         session.flush()
 
 
+def refresh_evidence(session: Session, version: ModelVersion, behaviour: tuple[list[float] | None, dict] | None = None) -> None:
+    """Rewrite the facets (and with `behaviour`, the signature) of a document after its evidence arrived from jobs."""
+    document = session.get(SearchDocument, version.id)
+    if document is None:
+        return
+    signature, provenance = behaviour if behaviour is not None else (document.behaviour, document.facets.get("behaviour"))
+    document.facets = document_facets(version) | ({"behaviour": provenance} if provenance else {})
+    if behaviour is not None:
+        document.behaviour = signature
+    document.updated_at = dt.datetime.now(dt.timezone.utc)
+    session.flush()
+
+
 def queue_state(session: Session, version_id: int) -> dict:
     """{verdict: the latest automated verdict, awaiting_decision: no human has decided yet} of a version, from its review rows."""
     session.flush()  # a review added in this transaction counts

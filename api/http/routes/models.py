@@ -23,6 +23,7 @@ HTTP_CARD_SOURCE = "submitted-card.yaml"  # cards sent over HTTP have no file; f
 class SubmitRequest:
     card: str | dict[str, Any]  # the card as YAML text, or as a JSON object
     weights: str | None = None  # a model file or directory on the server (inside MODELLAKE_SERVER_ROOTS)
+    rerun: bool = False  # also re-run the card's evaluations (as a job)
 
 
 def card_of(card: str | dict[str, Any]) -> Card:
@@ -31,16 +32,19 @@ def card_of(card: str | dict[str, Any]) -> Card:
 
 @post("/models", opt=permission("submit"), sync_to_thread=True, status_code=201)
 def submit_model(data: JSONBody[SubmitRequest], lake: LakeDep, config: ConfigDep, request: Request) -> Response[dict[str, Any]]:
-    """Validate a card, read facts from its weights, store it as a new version (200 when identical content was already stored)."""
+    """Validate a card and store it as a new version; its files are read by evidence jobs (202 with the jobs while they run,
+    201 when there was nothing to read, 200 when identical content was already stored)."""
     from engine.cards.artifacts import weights_path_for
     from engine.governance.evidence import gather_evidence
     from engine.governance.submission import submit
 
     card = card_of(data.card)
     weights = weights_path_for(card, data.weights)
-    evidence = gather_evidence(card, config.check_server_path(weights) if weights else None)
+    evidence = gather_evidence(card, config.check_server_path(weights) if weights else None, rerun=data.rerun, defer=True)
     result = submit(lake, card, evidence, submitted_by=request.user.name)
-    return Response(result.to_dict(), status_code=201 if result.created else 200)
+    status = 200 if not result.created else 202 if result.pending else 201
+    headers = {"Location": f"/models/{result.ref}"} if result.created else {}
+    return Response(result.to_dict(), status_code=status, headers=headers)
 
 
 # The keyset cursors a page hands back in `next` / `previous`

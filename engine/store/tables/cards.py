@@ -36,6 +36,8 @@ class ModelVersion(Base):
     fingerprint: Mapped[dict | None] = mapped_column(JSONB)
     submitted_by: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = created_at_column()
+    # None: gathered before the submission; else {state: pending|complete|failed, jobs: {name: {id, state, error}}}
+    evidence: Mapped[dict | None] = mapped_column(JSONB)
 
     model: Mapped[Model] = relationship(back_populates="versions")
 
