@@ -35,10 +35,13 @@ def session_lake(database_url: str) -> Lake:
 
 @pytest.fixture
 def lake(session_lake: Lake) -> Lake:
-    """The test database, emptied before the test."""
+    """The test database, emptied before the test (the evidence job queue too)."""
+    from sqlalchemy import text
+
     with session_lake.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+        connection.execute(text("TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, procrastinate_workers"))
     return session_lake
 
 

@@ -226,15 +226,9 @@ def _blueprint():
     return blueprint
 
 
-_BLUEPRINT = None
-
-
 def evidence_app(url: str):
     """The procrastinate App of the lake at `url`, with the evidence tasks."""
-    global _BLUEPRINT
-    if _BLUEPRINT is None:
-        _BLUEPRINT = _blueprint()
-    return job_app(url, _BLUEPRINT)
+    return job_app(url, _blueprint)
 
 
 def list_jobs(lake: Lake, *, status: str | None = None, limit: int = 20) -> list[dict]:

@@ -21,6 +21,7 @@ from engine.errors import ModelLakeError
 
 STDERR_TAIL_CHARS = 2000
 PARENT_CHECK_S = 0.5
+PARENT_VARIABLE = "MODELLAKE_JOB_PARENT"  # the parent's pid: a child whose parent died before it looked still knows
 
 
 class JobTimedOut(ModelLakeError):
@@ -39,7 +40,7 @@ def run_limited(module: str, request: dict, timeout: float) -> dict:
     """Run `python -m module` on `request`; its result, or JobTimedOut / JobCrashed / JobInputRejected."""
     root = Path(__file__).resolve().parents[2]  # the child imports the same checkout as its parent
     path = os.environ.get("PYTHONPATH")
-    env = os.environ | {"PYTHONPATH": str(root) + (os.pathsep + path if path else ""), "HF_HUB_OFFLINE": "1"}
+    env = os.environ | {"PYTHONPATH": str(root) + (os.pathsep + path if path else ""), "HF_HUB_OFFLINE": "1", PARENT_VARIABLE: str(os.getpid())}
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr:
         process = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True,
                                    start_new_session=True, env=env)
@@ -67,13 +68,12 @@ def serve_child(handle: Callable[[dict], dict]) -> None:
     """The child side: run `handle(request)` once and write its answer; exit at once if the parent goes away."""
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to stderr, not into the protocol
-    parent = os.getppid()
+    parent = int(os.environ.get(PARENT_VARIABLE) or os.getppid())
 
     def watch_parent() -> None:
-        while True:
+        while os.getppid() == parent:
             time.sleep(PARENT_CHECK_S)
-            if os.getppid() != parent:  # re-parented: the worker died
-                os._exit(70)
+        os._exit(70)  # re-parented: the worker died, maybe while this process was still importing
 
     threading.Thread(target=watch_parent, daemon=True).start()
     request = json.loads(sys.stdin.read())

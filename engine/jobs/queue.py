@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -36,13 +37,19 @@ def conninfo(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
+def job_app(url: str, tasks: Callable[[], object]):
+    """The procrastinate App for the lake at `url`, with the tasks of the blueprint `tasks()` builds (one App per process and lake)."""
+    from sqlalchemy.engine import make_url
+
+    return _app(make_url(url).render_as_string(hide_password=False), tasks)
+
+
 @functools.cache
-def job_app(url: str, blueprint):
-    """The procrastinate App for the lake at `url` with the tasks of `blueprint` (one per process and lake)."""
+def _app(url: str, tasks: Callable[[], object]):
     import procrastinate
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(url)))
-    app.add_tasks_from(blueprint, namespace="lake")
+    app.add_tasks_from(tasks(), namespace="lake")  # a fresh blueprint: adding one renames its tasks in place
 
     @app.periodic(cron=STALLED_CHECK_CRON)
     @app.task(name="lake:retry_stalled_jobs", queueing_lock="retry_stalled_jobs", queue=QUEUE, pass_context=True)

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from tests.conftest import REPO
 
-SPARSE_BYTES = 3 << 30  # a 3 GiB tensor of zeros: digesting it takes seconds, storing it takes no disk
+SPARSE_BYTES = 1 << 30  # a 1 GiB tensor of zeros: digesting it takes seconds, storing it takes no disk
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def corrupt_model(tmp_path) -> Path:
 
 @pytest.fixture
 def large_sparse_model(tmp_path) -> Path:
-    """A valid safetensors file with one 3 GiB tensor stored sparsely: headers are instant, the sha256 takes seconds."""
+    """A valid safetensors file with one 1 GiB tensor stored sparsely: headers are instant, the sha256 takes seconds."""
     path = tmp_path / "large" / "model.safetensors"
     path.parent.mkdir()
     header = json.dumps({"w": {"dtype": "U8", "shape": [SPARSE_BYTES], "data_offsets": [0, SPARSE_BYTES]}}).encode()
@@ -82,3 +82,6 @@ def drain(lake) -> None:
     from engine.jobs.queue import QUEUE
 
     evidence_app(lake.url).run_worker(queues=[QUEUE], wait=False, install_signal_handlers=False, additional_context={"lake": lake})
+
+
+from tests.http.conftest import app, client, http_config, tokens  # noqa: E402,F401 - the HTTP fixtures, for the 202 tests
