@@ -1,6 +1,6 @@
 """Catalog, review queue and UI pages at 1,000 and at 100,000 models, and what one submission costs at each size.
 
-One fresh embedded Postgres (its own temporary MODELLAKE_HOME) grows from empty to --small, then to --large models,
+One fresh embedded Postgres (its own temporary MODELLAKE_HOME) grows from empty through each of --sizes models,
 every version stored through the submission steps themselves (engine.governance.submission.submit_batch: insert
 the version, SUBMISSION_STEPS, the audit entry, --batch submissions per transaction). The cards are the demo
 lake's synthetic cards (examples/synthetic_cards.py: tasks, domains, licenses, owners, flaws, lineage, second
@@ -15,7 +15,7 @@ GET /models, GET /reviews and GET /ui: first pages, pages deep in the list (keys
 then --submissions single submissions (one transaction each, vectors precomputed), timed in total and per step.
 At the end: EXPLAIN ANALYZE of the page and facet queries, and the size of each index.
 Goals: p95 <= 50 ms at 100k for every page; submission cost at 100k / at 1k <= 1.2.
-Usage: python benchmarks/catalog.py [--small 1000] [--large 100000] [--requests 60] [--submissions 40] [--batch 250]
+Usage: python benchmarks/catalog.py [--sizes 1000,10000,100000] [--requests 60] [--submissions 40] [--batch 250]
 """
 from __future__ import annotations
 
@@ -281,8 +281,7 @@ def start_server(database_url: str, home: Path) -> tuple[subprocess.Popen, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", type=int, default=1_000, help="models in the lake at the first measurement")
-    parser.add_argument("--large", type=int, default=100_000, help="models in the lake at the second measurement")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="lake sizes (models) to measure at, smallest first; the first is the baseline")
     parser.add_argument("--requests", type=int, default=60, help="requests per page kind and size")
     parser.add_argument("--submissions", type=int, default=40, help="single submissions timed per size")
     parser.add_argument("--batch", type=int, default=250, help="submissions per transaction while loading")
@@ -299,11 +298,12 @@ def main() -> None:
         console.print(f"card text embeddings read from the cache of an earlier run ({TEMPLATE_CARDS:,} texts)")
     token = create_token(lake, name="bench", role="admin", by="benchmark")[1]
     server, url = start_server(lake.url, home)
+    sizes = [int(size) for size in args.sizes.split(",")]
     pages, costs, steps = {}, {}, {}
     position = 0
     try:
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
-            for size in (args.small, args.large):
+            for size in sizes:
                 console.print(f"\n[bold]growing the lake to {size:,} models[/]")
                 position = grow(lake, source, size, args.batch, position)
                 decide_some(lake)
@@ -311,17 +311,26 @@ def main() -> None:
                 pages[size] = measure_pages(client, lake, args.requests)
                 costs[size], steps[size] = measure_submissions(lake, source, args.submissions, str(size))
                 vacuum(lake)
-        console.print(f"\n[bold]EXPLAIN ANALYZE at {args.large:,} models[/]")
-        deep = cursors(lake, CATALOG_ORDER, DOCS.c.is_latest, 1)[0]
-        explain(lake, "catalog deep page + facets", lambda: catalog_page(lake, after=deep, limit=50))
-        explain(lake, "catalog, license=mit", lambda: catalog_page(lake, filters={"license": "mit"}, limit=50))
-        explain(lake, "review queue first page", lambda: review_queue(lake, limit=50))
+                if size != sizes[0]:  # each stage's figures next to the baseline's, as soon as they exist
+                    report(sizes[0], size, pages, costs, steps)
+                    console.print(f"\n[bold]EXPLAIN ANALYZE at {size:,} models[/]")
+                    deep = cursors(lake, CATALOG_ORDER, DOCS.c.is_latest, 1)[0]
+                    explain(lake, "catalog deep page + facets", lambda: catalog_page(lake, after=deep, limit=50))
+                    explain(lake, "catalog, license=mit", lambda: catalog_page(lake, filters={"license": "mit"}, limit=50))
+                    explain(lake, "review queue first page", lambda: review_queue(lake, limit=50))
+                    console.print(f"\n[bold]largest tables and indexes at {size:,} models[/]")
+                    for name, bytes_ in index_sizes(lake):
+                        console.print(f"  {name:<40} {bytes_ / 2**20:8.1f} MiB")
+                    console.print(f"load average: {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    small, large = args.small, args.large
+        lake.dispose()
+
+
+def report(small: int, large: int, pages: dict, costs: dict, steps: dict) -> None:
     table = Table("request", f"p50 ms @{small:,}", f"p95 ms @{small:,}", f"p50 ms @{large:,}", f"p95 ms @{large:,}", "p95 ratio",
-                  title="pages over HTTP (goal: p95 <= 50 ms at the large size)")
+                  title=f"pages over HTTP at {small:,} and {large:,} models (goal: p95 <= 50 ms)")
     for name in pages[small]:
         (p50a, p95a), (p50b, p95b) = pages[small][name], pages[large][name]
         table.add_row(name, f"{p50a:.1f}", f"{p95a:.1f}", f"{p50b:.1f}", f"{p95b:.1f}", f"{p95b / p95a:.2f}")
@@ -333,11 +342,6 @@ def main() -> None:
         sa, sb = statistics.median(steps[small][step]), statistics.median(steps[large][step])
         table.add_row(f"  step {step}", f"{sa:.1f}", f"{sb:.1f}", f"{sb / sa:.2f}")
     console.print(table)
-    console.print("\n[bold]largest tables and indexes[/]")
-    for name, size in index_sizes(lake):
-        console.print(f"  {name:<40} {size / 2**20:8.1f} MiB")
-    console.print(f"load average at end: {os.getloadavg()[0]:.1f}")
-    lake.dispose()
 
 
 if __name__ == "__main__":
