@@ -16,6 +16,7 @@ Usage: python benchmarks/search.py [--docs 100000] [--queries 100]
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -133,10 +134,12 @@ def load(lake, count: int) -> None:
             with cursor.copy("COPY model_versions (id, model_id, version, seq, card, card_text, card_digest, source, status) FROM STDIN") as copy:
                 for row in versions:
                     copy.write_row(row)
-            with cursor.copy("COPY search_documents (version_id, name, version, body, embedding, facets, is_latest) FROM STDIN WITH (FORMAT BINARY)") as copy:
-                copy.set_types(["int8", "text", "text", "text", "vector", "jsonb", "bool"])
+            submitted = dt.datetime.now(dt.timezone.utc)
+            with cursor.copy("COPY search_documents (version_id, name, version, body, embedding, facets, is_latest, submitted_at) "
+                             "FROM STDIN WITH (FORMAT BINARY)") as copy:
+                copy.set_types(["int8", "text", "text", "text", "vector", "jsonb", "bool", "timestamptz"])
                 for row in documents:
-                    copy.write_row(row)
+                    copy.write_row((*row, submitted))
             console.print(f"COPY of {len(models):,} models, {count:,} versions and documents: {time.perf_counter() - started:.1f}s")
             started = time.perf_counter()
             cursor.execute("SET maintenance_work_mem = '1GB'")
