@@ -17,7 +17,7 @@ from engine.store.database import Lake
 from engine.store.tables import AuditEntry
 
 GENESIS = "0" * 64  # prev_hash of the first entry
-_CHAIN_LOCK_ID = 7_240_302  # arbitrary, constant: serialises appends to the chain
+_CHAIN_LOCK_ID = 7_240_302  # arbitrary, constant: serialises appends to the chain (and list_counts writers, migration 0005)
 
 
 def state_digest(state: object) -> str | None:

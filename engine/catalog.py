@@ -12,7 +12,7 @@ from engine.errors import UsageError
 from engine.governance.decisions import latest_review
 from engine.governance.stored import review_summary
 from engine.search.dsl import normalize_value
-from engine.search.pages import DEFAULT_PAGE, Order, facet_counts, keyset_rows, read_integer, read_text
+from engine.search.pages import DEFAULT_PAGE, Order, facet_counts, keyset_rows, read_integer, read_text, stored_counts
 from engine.store.database import Lake, open_lake
 from engine.store.tables import ModelVersion, SearchDocument
 from engine.store.tables.search import CATALOG_FACETS
@@ -52,7 +52,10 @@ def catalog_page(lake: Lake | None = None, *, filters: dict[str, str | None] | N
     with lake.transaction() as session:
         rows, following, preceding = keyset_rows(session, _catalog_rows().where(*conditions), CATALOG_ORDER, limit=limit, after=after,
                                                  before=before)
-        total, facets = facet_counts(session, conditions, {key: DOCS.c[key] for key in CATALOG_FILTERS})
+        if len(conditions) == 1:  # the whole catalog: its counts are kept by a trigger
+            total, facets = stored_counts(session, "catalog", list(CATALOG_FILTERS))
+        else:
+            total, facets = facet_counts(session, conditions, {key: DOCS.c[key] for key in CATALOG_FILTERS})
     items = [{"name": row.name, "version": row.version, "status": row.status, "task": row.task, "domain": row.domain, "license": row.license,
               "owner": row.owner, "created_at": row.created_at.isoformat(), "versions": row.versions} for row in rows]
     return {"items": items, "total": total, "limit": limit, "next": following, "previous": preceding, "facets": facets}

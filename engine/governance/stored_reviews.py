@@ -6,7 +6,7 @@ from sqlalchemy import select
 from engine.governance.decisions import latest_review
 from engine.governance.stored import review_now
 from engine.governance.review import Finding, Review
-from engine.search.pages import DEFAULT_PAGE, Order, facet_counts, keyset_rows, read_integer, read_timestamp
+from engine.search.pages import DEFAULT_PAGE, Order, keyset_rows, read_integer, read_timestamp, stored_counts
 from engine.store.database import Lake
 from engine.store.tables import ModelVersion, SearchDocument
 from engine.store.versions import get_version
@@ -45,7 +45,10 @@ def review_queue(lake: Lake, *, verdict: str | None = None, after: str | None = 
                    VERSIONS.c.submitted_by).join(VERSIONS, VERSIONS.c.id == DOCS.c.version_id).where(*conditions)
     with lake.transaction() as session:
         rows, following, preceding = keyset_rows(session, query, QUEUE_ORDER, limit=limit, after=after, before=before)
-        total, facets = facet_counts(session, conditions, {"verdict": DOCS.c.verdict})
+        total, facets = stored_counts(session, "queue", ["verdict"])  # kept by a trigger: no scan of the queue
+    if verdict:
+        facets = {"verdict": [pair for pair in facets["verdict"] if pair[0] == verdict]}
+        total = sum(count for _, count in facets["verdict"])
     items = [{"ref": f"{row.name}@{row.version}", "name": row.name, "version": row.version, "status": row.status, "verdict": row.verdict,
               "submitted_by": row.submitted_by, "created_at": row.submitted_at.isoformat()} for row in rows]
     return {"items": items, "total": total, "limit": limit, "next": following, "previous": preceding, "facets": facets}

@@ -2,8 +2,9 @@
 
 A page is the first `limit` rows after (or before) a cursor in one total order; the cursor carries the sort key of
 the row at the page's edge, so the thousandth page costs what the first does (no OFFSET, nothing loaded to skip).
-Facet counts are one GROUP BY GROUPING SETS over the same conditions: one pass over the list's covering index
-(engine/store/tables/search.py), however many facets are counted.
+A whole list's counts (its total, each facet value) are read from `list_counts`, which a trigger keeps exact; a
+filtered list's counts are one GROUP BY GROUPING SETS over the same conditions, one index-only pass over the rows
+that match (the covering index of a filter column), however many facets are counted.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.errors import UsageError
+from engine.store.tables import ListCount
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -105,3 +107,11 @@ def facet_counts(session: Session, conditions: list[ColumnElement], facets: dict
         if row[index] is not None:
             counts[list(facets)[index]].append([row[index], row.n])
     return total, {name: sorted(values, key=lambda pair: (-pair[1], pair[0])) for name, values in counts.items()}
+
+
+def stored_counts(session: Session, list_name: str, facets: list[str]) -> tuple[int, dict[str, list[list]]]:
+    """(total, {facet: [[value, count], ...] most common first}) of a whole list, from the trigger-kept list_counts."""
+    rows = session.execute(select(ListCount.facet, ListCount.value, ListCount.n).where(ListCount.list == list_name, ListCount.n > 0)).all()
+    total = next((row.n for row in rows if row.facet == ""), 0)
+    return total, {name: sorted(([row.value, row.n] for row in rows if row.facet == name), key=lambda pair: (-pair[1], pair[0]))
+                   for name in facets}

@@ -6,6 +6,6 @@ from engine.store.tables.cards import Model, ModelVersion
 from engine.store.tables.evals import EvalRun
 from engine.store.tables.lineage import LineageEdge
 from engine.store.tables.reviews import ReviewRecord, Waiver
-from engine.store.tables.search import SearchDocument
+from engine.store.tables.search import ListCount, SearchDocument
 
-__all__ = ["ApiToken", "AuditEntry", "Base", "ChatTurn", "EvalRun", "LineageEdge", "Model", "ModelVersion", "ReviewRecord", "SearchDocument", "Waiver"]
+__all__ = ["ApiToken", "AuditEntry", "Base", "ChatTurn", "EvalRun", "LineageEdge", "ListCount", "Model", "ModelVersion", "ReviewRecord", "SearchDocument", "Waiver"]

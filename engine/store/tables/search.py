@@ -4,15 +4,16 @@
 offline; `is_latest` marks the latest version of each model so search can default to one row per model.
 
 The catalog and the review queue page over this table too (engine/search/pages.py): the catalog facets are
-generated columns copied out of `facets`, so one narrow covering index per list serves its pages and its
-facet counts by index-only scans; `verdict`, `awaiting_decision` and `submitted_at` order the review queue.
+generated columns copied out of `facets`, so narrow covering indexes serve the pages and filtered counts by
+index-only scans; `verdict`, `awaiting_decision` and `submitted_at` order the review queue. `list_counts` holds
+each list's total and facet counts, kept exact by a trigger on this table (migration 0005).
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Boolean, Computed, DateTime, ForeignKey, Index, Text, text, true
+from sqlalchemy import BigInteger, Boolean, Computed, DateTime, ForeignKey, Index, Text, text, true
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +37,8 @@ class SearchDocument(Base):
         Index("ix_search_behaviour_hnsw", "behaviour", postgresql_using="hnsw", postgresql_ops={"behaviour": "vector_cosine_ops"}),
         Index("ix_search_catalog", "name", "version_id", postgresql_include=list(CATALOG_FACETS), postgresql_where=text("is_latest")),
         Index("ix_search_queue", "submitted_at", "version_id", postgresql_include=["verdict"], postgresql_where=text("awaiting_decision")),
+        *(Index(f"ix_search_catalog_{name}", name, postgresql_include=[f for f in CATALOG_FACETS if f != name], postgresql_where=text("is_latest"))
+          for name in CATALOG_FACETS),
     )
 
     version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"), primary_key=True)
@@ -56,3 +59,14 @@ class SearchDocument(Base):
     verdict: Mapped[str | None] = mapped_column(Text)  # the latest automated verdict
     awaiting_decision: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())  # no human has decided yet
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ListCount(Base):
+    """How many documents a list holds (facet ''), and per facet value: ('catalog', 'license', 'mit') -> n. Trigger-maintained."""
+
+    __tablename__ = "list_counts"
+
+    list: Mapped[str] = mapped_column(Text, primary_key=True)
+    facet: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, nullable=False)
