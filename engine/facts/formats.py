@@ -15,7 +15,7 @@ from typing import Callable
 
 from engine.errors import CorruptFile, UsageError
 from engine.facts.gguf_header import ARCH_KEYS, GENERAL_KEYS, quantization_name, read_gguf
-from engine.facts.pytorch import read_pickle_file, read_torch_zip
+from engine.facts.pytorch import ZIP_MAGIC, read_pickle_file, read_torch_zip
 from engine.facts.record import Facts
 from engine.facts.safetensors import INDEX_FILE, read_safetensors, shard_files
 from engine.facts.tensors import TensorInfo
@@ -77,15 +77,27 @@ def read_gguf_file(files: list[Path], facts: Facts, label: Label) -> list[Tensor
 
 def _read_pickles(reader) -> Callable[[list[Path], Facts, Label], list[TensorInfo]]:
     def read(files: list[Path], facts: Facts, label: Label) -> list[TensorInfo]:
+        from engine.facts.scanners import cross_check, union_findings
+
         tensors = []
         for file in files:
-            checkpoint = reader(file)
-            facts.findings.extend(f | {"file": label(file) + f["file"][len(file.name):]} for f in checkpoint.findings)
+            checkpoint, where = reader(file), label(file)
+            own = [f | {"file": where + f["file"][len(file.name):]} for f in checkpoint.findings]
+            verdicts = cross_check(file, None if checkpoint.layout == "torch-zip" else _head(file, checkpoint.pickled_bytes))
+            facts.findings.extend(own + union_findings(where, verdicts, own))
+            facts.scanners[where] = verdicts
+            if checkpoint.errors:
+                facts.metadata.setdefault("pickle_errors", {})[where] = checkpoint.errors
             tensors.extend(checkpoint.tensors)
-            facts.metadata.setdefault("pickle_layouts", {})[label(file)] = checkpoint.layout
+            facts.metadata.setdefault("pickle_layouts", {})[where] = checkpoint.layout
         return tensors
 
     return read
+
+
+def _head(file: Path, size: int) -> bytes:
+    with file.open("rb") as handle:
+        return handle.read(size)
 
 
 def _safetensors_prefix(file: Path, head: bytes) -> bool:
@@ -94,7 +106,7 @@ def _safetensors_prefix(file: Path, head: bytes) -> bool:
 
 def _torch_zip(file: Path, head: bytes) -> bool:
     """A zip is a torch checkpoint when named like one or when it holds a data.pkl (other zips are not weights)."""
-    if head[:4] != b"PK\x03\x04":
+    if head[:4] != ZIP_MAGIC:
         return False
     if file.name.lower().endswith(TORCH_SUFFIXES):
         return True
@@ -119,7 +131,7 @@ FORMATS = (
     WeightFormat("gguf", lambda file, head: head[:4] == b"GGUF", (".gguf",), read_gguf_file),
     WeightFormat("pytorch", _torch_zip, TORCH_SUFFIXES, _read_pickles(read_torch_zip), True),
     WeightFormat("pickle", lambda file, head: head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"),
-                 (".pkl", ".pickle"), _read_pickles(read_pickle_file), True),
+                 (".pkl", ".pickle", ".joblib", ".dill"), _read_pickles(read_pickle_file), True),
 )
 
 

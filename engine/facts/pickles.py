@@ -87,16 +87,38 @@ SAFE_GLOBALS = {
                                                     "uint8", "bool", "strided", "contiguous_format", "preserve_format")},
 }
 
-# Imports outside the allow-list, by module or name prefix (first match wins): severity and why it matters.
-UNSAFE_GLOBALS = (
-    (("os.", "posix.", "nt.", "subprocess.", "pty.", "runpy.", "commands."), "critical", "runs commands on the host when the file is loaded"),
-    (("builtins.eval", "builtins.exec", "builtins.compile", "builtins.__import__", "builtins.getattr", "builtins.setattr",
-      "builtins.delattr", "builtins.globals", "builtins.vars", "builtins.breakpoint", "operator.", "importlib.", "ctypes.", "types.", "code.", "marshal.", "pickle.", "_pickle.", "dill.", "torch.load", "torch.hub", "numpy.load"),
-     "critical", "executes arbitrary code when the file is loaded"),
-    (("socket.", "urllib.", "http.", "requests.", "webbrowser.", "ftplib.", "smtplib."), "high", "opens network connections when the file is loaded"),
-    (("shutil.", "builtins.open", "io.", "tempfile.", "sys.", "signal."), "high", "touches files or the interpreter when the file is loaded"),
+# Imports outside the allow-list, by module or name prefix (first match wins): severity and why it matters. Anything on
+# neither list is `high` (UNLISTED): the gate fails closed, a loader would import it and may call it.
+_RUNS_COMMANDS = ("os.", "posix.", "nt.", "subprocess.", "_posixsubprocess.", "pty.", "commands.", "multiprocessing.", "_multiprocessing.",
+                  "asyncio.", "ctypes.", "_ctypes.", "venv.", "ensurepip.", "pip.", "_osx_support.", "_aix_support.", "_pyrepl.", "uuid._get_command_stdout",
+                  "imaplib.IMAP4_stream", "platform.popen", "pipes.")
+_RUNS_CODE = (
+    # builtins that evaluate text, import by name, or reach any attribute (getattr chains)
+    "builtins.eval", "builtins.exec", "builtins.compile", "builtins.__import__", "builtins.getattr", "builtins.setattr", "builtins.delattr",
+    "builtins.globals", "builtins.locals", "builtins.vars", "builtins.breakpoint", "builtins.apply",
+    # callables that call what they are given, later: attrgetter("system")(os), partial(os.system, ...)()
+    "operator.", "_operator.", "functools.",
+    # import machinery and code runners: each turns a string into running code
+    "importlib.", "_imp.", "imp.", "pkgutil.", "zipimport.", "runpy.", "code.", "codeop.", "timeit.", "pdb.", "bdb.", "cProfile.", "profile.",
+    "_lsprof.", "trace.", "doctest.", "pydoc.", "idlelib.", "lib2to3.", "test.", "site.", "marshal.", "types.",
+    # loaders of more pickles (or of code): the inner payload runs with no scan
+    "pickle.", "_pickle.", "dill.", "cloudpickle.", "joblib.", "shelve.", "numpy.load", "numpy.lib.npyio.",
+    "numpy.testing.", "numpy.f2py.", "numpy.ctypeslib.", "numpy.distutils.", "pandas.read_pickle", "torch.load", "torch.serialization.",
+    "torch.storage._load_from_bytes", "torch.hub.", "torch.jit.", "torch.package.", "torch._C._jit", "torch._dynamo.", "torch._inductor.",
+    "torch.fx.", "torch.utils._config_module.", "torch.utils.bottleneck.", "torch.utils.collect_env.", "torch.utils.data.datapipes.",
+    "torch._export.", "keras.", "tensorflow.",
 )
-UNLISTED = ("medium", "is not on the allow-list; loading the file would import it and may call it")
+UNSAFE_GLOBALS = (
+    (_RUNS_COMMANDS, "critical", "runs commands on the host when the file is loaded"),
+    (_RUNS_CODE, "critical", "executes arbitrary code when the file is loaded"),
+    (("socket.", "_socket.", "ssl.", "urllib.", "http.", "httplib.", "requests.", "aiohttp.", "webbrowser.", "ftplib.", "smtplib.", "telnetlib.",
+      "xmlrpc."), "high", "opens network connections when the file is loaded"),
+    (("shutil.", "builtins.open", "io.", "_io.", "tempfile.", "sys.", "signal.", "gc.", "glob.", "pathlib.", "logging."), "high",
+     "touches files or the interpreter when the file is loaded"),
+)
+UNLISTED = ("high", "is not on the allow-list; loading the file would import it and may call it")
+DOTTED = ("critical", "is an attribute path resolved at load time, which can reach any module through module attributes")
+COMPUTED = ("critical", "imports a name computed while loading, which no scan can know in advance")
 
 
 def classify_global(name: str) -> tuple[str, str] | None:
@@ -116,6 +138,14 @@ class PickleScan:
     value: object = None
     unsafe_globals: list[tuple[str, str, str]] = field(default_factory=list)  # (global, severity, why)
     end: int = 0  # offset just past STOP
+
+
+class MalformedPickle(CorruptFile):
+    """A pickle that breaks off: `scan` holds what came before, which an unpickler would already have run."""
+
+    def __init__(self, message: str, scan: PickleScan):
+        super().__init__(message)
+        self.scan = scan
 
 
 _PUSH_ARG = frozenset({
@@ -143,7 +173,9 @@ class _Machine:
         del self.stack[start:]
         return items
 
-    def resolve(self, module: str, name: str):
+    def resolve(self, module: object, name: object):
+        if not (isinstance(module, str) and isinstance(name, str)):  # STACK_GLOBAL operands built by earlier opcodes
+            return self.flag(f"<computed: {_describe(module)}.{_describe(name)}>", COMPUTED)
         # Python 2 names (protocols 0-2 write them) mean what the unpickler maps them to: __builtin__ is builtins.
         if (module, name) in _compat_pickle.NAME_MAPPING:
             module, name = _compat_pickle.NAME_MAPPING[(module, name)]
@@ -152,6 +184,11 @@ class _Machine:
         verdict = classify_global(full)
         if verdict is None:
             return SAFE_GLOBALS[full]
+        if "." in name and verdict[0] != "critical":
+            verdict = DOTTED  # protocol 4 resolves "a.b.c" attribute by attribute: posixpath + "os.system" is os.system
+        return self.flag(full, verdict)
+
+    def flag(self, full: str, verdict: tuple[str, str]) -> Opaque:
         if not any(found == full for found, _, _ in self.scan.unsafe_globals):
             self.scan.unsafe_globals.append((full, *verdict))
         return Opaque(full)
@@ -217,7 +254,7 @@ class _Machine:
             stack.append(self.resolve(module, attribute))
         elif name == "STACK_GLOBAL":
             attribute, module = stack.pop(), stack.pop()
-            stack.append(self.resolve(str(module), str(attribute)))
+            stack.append(self.resolve(module, attribute))
         elif name == "INST":
             module, _, attribute = arg.partition(" ")
             args = self.pop_mark()
@@ -244,8 +281,7 @@ class _Machine:
         elif name == "BINPERSID":
             stack.append(self.persistent_load(stack.pop()))
         elif name in ("EXT1", "EXT2", "EXT4"):
-            self.scan.unsafe_globals.append((f"copyreg extension {arg}", *UNLISTED))
-            stack.append(Opaque(f"extension {arg}"))
+            stack.append(self.flag(f"copyreg extension {arg}", UNLISTED))
         elif name == "POP":
             stack.pop()
         elif name == "POP_MARK":
@@ -256,6 +292,10 @@ class _Machine:
             stack.append(Opaque("out-of-band buffer"))
         elif name not in ("PROTO", "FRAME", "STOP"):
             raise CorruptFile(f"{self.label}: pickle opcode {name} is not understood")
+
+
+def _describe(value: object) -> str:
+    return value if isinstance(value, str) else value.name if isinstance(value, Opaque) else type(value).__name__
 
 
 def _hashable(value):
@@ -297,11 +337,12 @@ def read_pickle(data: bytes, label: str, start: int = 0, persistent_load=torch_p
                 machine.scan.value = machine.stack.pop() if machine.stack else None
                 machine.scan.end = stream.tell()
                 return machine.scan
-    except CorruptFile:
+    except MalformedPickle:
         raise
-    except (ValueError, IndexError, KeyError, EOFError, UnicodeDecodeError) as error:
-        raise CorruptFile(f"{label}: malformed pickle at byte {stream.tell()}: {error}") from None
-    raise CorruptFile(f"{label}: pickle ends without STOP (truncated)")
+    except (CorruptFile, ValueError, IndexError, KeyError, EOFError, UnicodeDecodeError) as error:
+        why = str(error).removeprefix(f"{label}: ") if isinstance(error, CorruptFile) else f"malformed pickle at byte {stream.tell()}: {error}"
+        raise MalformedPickle(f"{label}: {why}", machine.scan) from None
+    raise MalformedPickle(f"{label}: pickle ends without STOP (truncated)", machine.scan)
 
 
 class _Reader:

@@ -18,6 +18,7 @@ class Facts:
     adapter: dict | None = None
     files: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
+    scanners: dict[str, dict] = field(default_factory=dict)  # pickle-based file -> scanner -> verdict
     metadata: dict = field(default_factory=dict)
 
     def record(self, name: str, value: object, source: str) -> None:
@@ -40,6 +41,6 @@ class Facts:
 
     def to_dict(self) -> dict:
         """JSON-native: format, the scalar facts, dtype_elements, adapter, files, security, sources, metadata."""
-        findings = sorted(self.findings, key=lambda f: (SEVERITY_ORDER.index(f["severity"]), f["file"], f["global"]))
+        findings = sorted(self.findings, key=lambda f: (SEVERITY_ORDER.index(f["severity"]), f["file"], f["global"] or "", f["kind"]))
         return {"format": self.format, **self.values, "dtype_elements": self.dtype_elements, "adapter": self.adapter,
-                "files": self.files, "security": {"findings": findings}, "sources": self.sources, "metadata": self.metadata}
+                "files": self.files, "security": {"findings": findings, "scanners": self.scanners}, "sources": self.sources, "metadata": self.metadata}
