@@ -42,6 +42,10 @@ def _print_facts(facts: dict) -> None:
     for finding in facts["security"]["findings"]:
         colour = "red" if finding["severity"] in ("critical", "high") else "yellow"
         console.print(f"[{colour}]{finding['severity']}[/] {finding['file']}: {finding['message']}", highlight=False)
+    for conflict in facts["conflicts"]:
+        console.print(f"[yellow]conflict[/] {conflict['config_says']} but the tensors prove {conflict['tensors_say']}", highlight=False)
+    for item in facts["integrity"]:
+        console.print(f"[yellow]{item['kind']}[/] {item['problem']}", highlight=False)
 
 
 def _show(value: object) -> str:

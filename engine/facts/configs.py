@@ -17,6 +17,7 @@ CONFIG_KEYS = {
     "architecture": ("model_type",),
     "layers": ("num_hidden_layers", "n_layer", "num_layers"),
     "hidden_size": ("hidden_size", "d_model", "n_embd"),
+    "intermediate_size": ("intermediate_size", "n_inner", "d_ff", "ffn_dim"),
     "attention_heads": ("num_attention_heads", "n_head", "num_heads"),
     "kv_heads": ("num_key_value_heads", "num_kv_heads"),
     "vocab_size": ("vocab_size",),
@@ -24,6 +25,7 @@ CONFIG_KEYS = {
     "tied_embeddings": ("tie_word_embeddings",),
 }
 NESTED_CONFIGS = ("text_config",)  # multimodal configs keep the language model's shape here
+HEAD_DIM_KEYS = ("head_dim", "d_kv")  # an explicit head size (Llama 3.2, Gemma, T5): what KV heads are counted in
 # sentence-transformers module type -> (config key giving the output dimension)
 ST_DIMENSION_KEYS = {"Pooling": "word_embedding_dimension", "Dense": "out_features"}
 _LORA = re.compile(r"^(?P<module>.*)\.lora_(?P<part>A|B)(?:\.[^.]+)?\.weight$")
@@ -39,7 +41,10 @@ def read_json(file: Path) -> dict:
     return data
 
 
-def apply_hf_config(file: Path, label: str, facts: Facts) -> None:
+def apply_hf_config(file: Path, label: str, facts: Facts) -> dict:
+    """Declare the facts config.json states; returns the config (the tensor derivations and packed layouts read it too)."""
+    from engine.facts.packed import declared_quantization
+
     config = read_json(file)
     if not isinstance(config, dict):
         raise CorruptFile(f"{file}: expected a JSON object")
@@ -54,12 +59,17 @@ def apply_hf_config(file: Path, label: str, facts: Facts) -> None:
     if facts["kv_heads"] is None and facts["attention_heads"] is not None:
         # Configs without a key-value head count use plain multi-head attention: one KV head per query head.
         facts.record("kv_heads", facts["attention_heads"], f"{facts.sources['attention_heads']} (no num_key_value_heads: multi-head attention)")
-    quantization = config.get("quantization_config")
-    if isinstance(quantization, dict) and quantization.get("quant_method"):
-        bits = quantization.get("bits") or (4 if quantization.get("load_in_4bit") else 8 if quantization.get("load_in_8bit") else None)
-        name = f"{quantization['quant_method']}-{bits}bit" if bits else str(quantization["quant_method"])
-        facts.record("quantization", name, f"{label}:quantization_config.quant_method")
+    for prefix, scope in scopes:
+        key = next((k for k in HEAD_DIM_KEYS if isinstance(scope.get(k), int)), None)
+        if key is not None and "head_dim" not in facts.hints:
+            facts.hints["head_dim"] = (scope[key], f"{label}:{prefix}{key}")
+    facts.hints.setdefault("architectures", config.get("architectures"))
+    declared = declared_quantization(config)
+    if declared:
+        facts.record("quantization", declared[0], f"{label}:{declared[1]}")
+    facts.hints.setdefault("config", config)
     facts.metadata.setdefault("config", {k: config[k] for k in ("architectures", "torch_dtype", "_name_or_path") if k in config})
+    return config
 
 
 def apply_adapter_config(file: Path, label: str, facts: Facts) -> None:

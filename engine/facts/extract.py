@@ -1,8 +1,10 @@
 """extract_facts(path): a model file or folder -> Facts, every value with its source.
 
-Order of evidence: the weights' own header (GGUF keys), then the config files beside the weights, then
-what the tensor table itself shows (shapes, names). The first source to state a fact wins; a fact no
-source states stays null.
+Order of evidence: what the tensor table proves wins (engine.facts.architectures: one table per family,
+packed quantized modules unpacked first by engine.facts.packed); the weights' own header (GGUF keys) and the
+config files beside the weights are declarations, compared with it (a disagreement is a conflict naming both
+values and both sources). Among declarations the first to state a fact wins; heuristics over tensor names
+fill only what nothing states; a fact no source states stays null.
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from engine.facts.configs import (ADAPTER_CONFIG, HF_CONFIG, ST_MODULES, apply_a
                                   apply_sentence_transformers)
 from engine.facts.digest import file_record
 from engine.facts.formats import FORMATS, WeightFormat, detect_format
+from engine.facts.architectures import derive_architecture
 from engine.facts.openclip import apply_openclip
+from engine.facts.packed import quantization_name, unpack_quantized
 from engine.facts.record import Facts
 from engine.facts.tensors import TensorInfo, count_parameters, dominant_dtype, dtype_elements
 
@@ -81,6 +85,11 @@ def _apply_configs(root: Path, facts: Facts, label) -> None:
 
 def _apply_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
     described = f"{len(tensors)} tensors"
+    tensors, packing = unpack_quantized(tensors, facts.hints.get("config") or {})
+    if packing:
+        facts.prove("quantization", quantization_name(packing), packing["source"])
+        facts.quantization_details = packing
+        described += f", {packing['modules']} packed {packing['scheme']} modules counted at their unpacked shapes"
     parameters = count_parameters(tensors)
     buffers = [t.name for t in tensors if not t.is_parameter]
     facts.record("parameters", parameters, f"sum of element counts over {described}" +
@@ -91,11 +100,12 @@ def _apply_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
     apply_lora_tensors(tensors, facts)
     if apply_openclip(tensors, facts) or facts.adapter is not None:
         return  # a CLIP tower pair or an adapter has no single layer stack or vocabulary to read off the names
+    derive_architecture(tensors, facts, facts.hints)
     _infer_from_names(tensors, facts)
 
 
 def _infer_from_names(tensors: list[TensorInfo], facts: Facts) -> None:
-    """Without a config: layers from indexed block names, vocabulary and width from the token embedding."""
+    """Layouts no family table knows: layers from indexed block names, vocabulary and width from the token embedding (gaps only)."""
     from engine.lineage.architecture import count_layers, embedding_rows
 
     table = {info.name: (info.shape, info.dtype) for info in tensors}

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from engine.errors import CorruptFile, UsageError
-from engine.facts.gguf_header import ARCH_KEYS, GENERAL_KEYS, quantization_name, read_gguf
+from engine.errors import UsageError
+from engine.facts.gguf_header import ARCH_KEYS, GENERAL_KEYS, gguf_quantization, quantization_name, read_gguf
 from engine.facts.pytorch import ZIP_MAGIC, read_pickle_file, read_torch_zip
 from engine.facts.record import Facts
-from engine.facts.safetensors import INDEX_FILE, read_safetensors, shard_files
+from engine.facts.safetensors import INDEX_FILE, SINGLE_FILE, read_safetensors, shard_map
 from engine.facts.tensors import TensorInfo
 
 Label = Callable[[Path], str]
@@ -25,26 +25,56 @@ TORCH_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt")
 
 
 def read_safetensors_files(files: list[Path], facts: Facts, label: Label) -> list[TensorInfo]:
-    tensors, metadata = read_safetensors(files)
+    """The tensor table a loader would build: for a sharded folder, the shards its index names, each tensor once."""
+    tensors, metadata = [], {}
     for folder in sorted({file.parent for file in files}):
-        _check_index(folder, tensors, label)
+        found, meta = _read_folder(folder, [file for file in files if file.parent == folder], facts, label)
+        tensors.extend(found)
+        metadata.update(meta)
     if metadata:
         facts.metadata["safetensors"] = metadata
     return tensors
 
 
-def _check_index(folder: Path, tensors: list[TensorInfo], label: Label) -> None:
-    """Every tensor the sharded index names must be in the shard it names."""
-    shards = shard_files(folder)
-    if shards is None:
-        return
-    from engine.facts.configs import read_json
+def _read_folder(folder: Path, files: list[Path], facts: Facts, label: Label) -> tuple[list[TensorInfo], dict]:
+    """transformers' rule: model.safetensors if present, else the shards of model.safetensors.index.json. Where the index and
+    the shards disagree the facts follow the index (what gets loaded) and each disagreement is an integrity finding."""
+    weight_map = shard_map(folder)
+    if weight_map is None or (folder / SINGLE_FILE) in files:
+        return read_safetensors(files)
+    index = label(folder / INDEX_FILE)
+    named = sorted(set(weight_map.values()))
+    present = {file.name: file for file in files}
+    problems = facts.integrity
+    for shard in named:
+        if shard not in present:
+            count = sum(1 for value in weight_map.values() if value == shard)
+            problems.append(_problem("missing-shard", label(folder / shard), None, f"{index} names shard {shard}, holding {count} tensors, "
+                                                                                     "which is not in the folder"))
+    for name, file in sorted(present.items()):
+        if name not in named:
+            problems.append(_problem("unindexed-shard", label(file), None, f"{label(file)} is not named by {index}: a loader never reads it"))
+    tables = {name: read_safetensors([present[name]]) for name in named if name in present}
+    holders: dict[str, list[str]] = {}
+    for shard, (found, _) in tables.items():
+        for info in found:
+            holders.setdefault(info.name, []).append(shard)
+    for name, shard in sorted(weight_map.items()):
+        if shard in tables and shard not in holders.get(name, []):
+            problems.append(_problem("missing-tensor", index, name, f"{index} names {name} in {shard}, which does not hold it"))
+    for name, shards in sorted(holders.items()):
+        if len(shards) > 1:
+            problems.append(_problem("duplicate-tensor", index, name, f"{name} is held by {len(shards)} shards ({', '.join(shards)}); "
+                                                                      f"the index names {weight_map.get(name, 'neither')}"))
+    tensors = [info for shard, (found, _) in tables.items() for info in found if weight_map.get(info.name, shard) == shard]
+    metadata = {}
+    for _, meta in tables.values():
+        metadata.update(meta)
+    return tensors, metadata
 
-    weight_map = read_json(folder / INDEX_FILE)["weight_map"]
-    where = {(info.name, info.file.name) for info in tensors}
-    missing = [name for name, shard in weight_map.items() if (name, shard) not in where]
-    if missing:
-        raise CorruptFile(f"{label(folder / INDEX_FILE)}: {len(missing)} tensors it lists are not in their shards (first: {missing[0]})")
+
+def _problem(kind: str, file: str, tensor: str | None, problem: str) -> dict:
+    return {"kind": kind, "file": file, "tensor": tensor, "problem": problem}
 
 
 def read_gguf_file(files: list[Path], facts: Facts, label: Label) -> list[TensorInfo]:
@@ -59,17 +89,15 @@ def read_gguf_file(files: list[Path], facts: Facts, label: Label) -> list[Tensor
         facts.record(fact, values.get(f"{arch}.{key}"), f"{where}:{arch}.{key}")
     facts.record("kv_heads", facts["attention_heads"], f"{where}:{arch}.attention.head_count (no head_count_kv: multi-head attention)")
     facts.record("vocab_size", values.get("tokenizer.ggml.tokens#length"), f"{where}:tokenizer.ggml.tokens (length)")
+    if isinstance(values.get(f"{arch}.attention.key_length"), int):
+        facts.hints["head_dim"] = (values[f"{arch}.attention.key_length"], f"{where}:{arch}.attention.key_length")
     if f"{arch}.pooling_type" in values:  # embedding models in GGUF declare how they pool
         facts.record("embedding_dim", facts["hidden_size"], f"{where}:{arch}.embedding_length ({arch}.pooling_type set)")
     quantization, file_type = quantization_name(values.get("general.file_type"))
     facts.record("quantization", quantization, f"{where}:general.file_type ({file_type})")
-    names = {info.name for info in header.tensors}
-    if "token_embd.weight" in names:
-        tied = "output.weight" not in names
-        why = "no output.weight tensor, token_embd.weight is reused" if tied else "output.weight tensor present"
-        facts.record("tied_embeddings", tied, f"{where}: {why}")
+    facts.quantization_details = gguf_quantization(header.tensors, file_type)
     facts.metadata["gguf"] = {key.removeprefix("general."): values[key] for key in GENERAL_KEYS if key in values} | {
-        "file_type": file_type, "chat_template": values.get("tokenizer.chat_template")}
+        "file_type": file_type, "chat_template": values.get("tokenizer.chat_template"), "architecture": arch}
     if values.get("tokenizer.chat_template"):
         facts.sources["chat_template"] = f"{where}:tokenizer.chat_template"
     return header.tensors

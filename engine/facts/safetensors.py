@@ -14,6 +14,7 @@ from engine.facts.tensors import DTYPES, TensorInfo
 
 MAX_HEADER_BYTES = 100 * 1024 * 1024  # the safetensors library's own limit
 INDEX_FILE = "model.safetensors.index.json"
+SINGLE_FILE = "model.safetensors"  # transformers loads it in preference to an index beside it
 
 
 def read_safetensors_header(file: Path) -> tuple[list[TensorInfo], dict]:
@@ -55,20 +56,18 @@ def _tensor(file: Path, name: str, entry: object, base: int, size: int) -> Tenso
     return info
 
 
-def shard_files(folder: Path) -> list[Path] | None:
-    """The shards named by model.safetensors.index.json (each must exist), or None without an index."""
+def shard_map(folder: Path) -> dict[str, str] | None:
+    """model.safetensors.index.json's weight_map (tensor -> shard file name), or None without an index."""
     index = folder / INDEX_FILE
     if not index.is_file():
         return None
     try:
         weight_map = json.loads(index.read_text())["weight_map"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise CorruptFile(f"{index}: not a safetensors index (no weight_map)") from None
-    shards = sorted({folder / name for name in weight_map.values()})
-    missing = [shard.name for shard in shards if not shard.is_file()]
-    if missing:
-        raise CorruptFile(f"{index}: names shards that are missing: {', '.join(missing)}")
-    return shards
+    if not isinstance(weight_map, dict) or not all(isinstance(k, str) and isinstance(v, str) and "/" not in v for k, v in weight_map.items()):
+        raise CorruptFile(f"{index}: weight_map must map tensor names to shard file names in the same folder")
+    return weight_map
 
 
 def read_safetensors(files: list[Path]) -> tuple[list[TensorInfo], dict]:

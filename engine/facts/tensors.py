@@ -2,7 +2,8 @@
 
 Dtype names follow safetensors ("F32", "BF16", "I64"); GGUF tensors keep their ggml type name ("Q4_1").
 A tensor counts as a parameter unless its dtype is an integer or boolean type: integer tensors in a
-checkpoint are buffers (BERT's position_ids), not learned weights.
+checkpoint are buffers (BERT's position_ids), not learned weights. Packed quantized weights (GPTQ's I32
+`qweight`, ...) are unpacked to their logical shape first (engine.facts.packed) and count in full.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class TensorInfo:
     start: int = 0
     end: int = 0
     storage: str | None = None  # pickle checkpoints: tensors sharing a storage and offset are one parameter
+    packed: str | None = None  # the logical weight of a packed quantized module (engine.facts.packed): its scheme
 
     @property
     def numel(self) -> int:
@@ -46,11 +48,12 @@ class TensorInfo:
 
     @property
     def is_parameter(self) -> bool:
-        return self.dtype not in NON_PARAMETER_DTYPES
+        return self.packed is not None or self.dtype not in NON_PARAMETER_DTYPES
 
     @property
     def bits(self) -> int:
-        return DTYPES[self.dtype][1]
+        """Stored bits per value: the dtype's, or the packing's for an unpacked quantized weight ("I4")."""
+        return int(self.dtype.lstrip("INFP")) if self.packed is not None else DTYPES[self.dtype][1]
 
 
 def count_parameters(tensors: list[TensorInfo]) -> int:

@@ -52,7 +52,7 @@ def test_inspect_json_and_table(minilm_dir):
     assert json.loads(result.output) == extract_facts(minilm_dir).to_dict()
     table = CliRunner().invoke(main, ["inspect", str(minilm_dir / "model.safetensors"), "--no-digest"])
     assert table.exit_code == 0
-    assert re.search(r"│ parameters +│ 22,713,216 │", table.output) and "config.json:num_hidden_layers" in table.output
+    assert re.search(r"│ parameters +│ 22,713,216 │", table.output) and "tensor names: 6 blocks encoder.layer.N.*" in table.output
 
 
 def test_inspect_errors_name_the_file_and_the_problem(tmp_path):

@@ -40,18 +40,11 @@ def test_sharded_checkpoint_without_config(sharded):
                                                    "model.safetensors.index.json"]
 
 
-def test_sharded_index_naming_a_missing_shard(sharded):
+def test_sharded_index_problems_are_findings_not_errors(sharded):
+    """tests/facts/test_shards.py covers each kind; here: the checkpoint still reads."""
     (sharded / "model-00002-of-00002.safetensors").unlink()
-    with pytest.raises(CorruptFile, match="names shards that are missing: model-00002-of-00002.safetensors"):
-        extract_facts(sharded)
-
-
-def test_sharded_index_naming_a_tensor_its_shard_lacks(sharded):
-    index = json.loads((sharded / "model.safetensors.index.json").read_text())
-    index["weight_map"]["model.layers.9.mlp.weight"] = "model-00001-of-00002.safetensors"
-    write_json(sharded / "model.safetensors.index.json", index)
-    with pytest.raises(CorruptFile, match=r"1 tensors it lists are not in their shards \(first: model.layers.9.mlp.weight\)"):
-        extract_facts(sharded)
+    facts = extract_facts(sharded).to_dict()
+    assert [item["kind"] for item in facts["integrity"]] == ["missing-shard"] and facts["layers"] == 2
 
 
 def test_truncated_file_names_the_tensor_outside_it(tmp_path):
@@ -121,5 +114,5 @@ def test_truncated_gguf(tmp_path, smollm_gguf):
     path = tmp_path / "cut.gguf"
     with smollm_gguf.open("rb") as source:
         path.write_bytes(source.read(2_000_000))
-    with pytest.raises(CorruptFile, match=r"cut.gguf: not a readable GGUF file, truncated or corrupt \(2,000,000 bytes; "):
+    with pytest.raises(CorruptFile, match=r"cut.gguf: tensor token_embd.weight ends at byte 31,866,688, past the end of the file \(2,000,000 bytes\)"):
         extract_facts(path)
