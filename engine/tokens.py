@@ -10,17 +10,9 @@ from sqlalchemy import select
 
 from engine.audit import record
 from engine.errors import NotFound, UsageError
+from engine.roles import ROLE_PERMISSIONS, ROLES
 from engine.store.database import Lake
 from engine.store.tables import ApiToken
-
-# role -> what it may do; "read" covers every GET, search, chat and policy dry-runs.
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "reader": frozenset({"read"}),
-    "submitter": frozenset({"read", "submit"}),
-    "reviewer": frozenset({"read", "decide"}),
-    "admin": frozenset({"read", "submit", "decide", "administer"}),
-}
-ROLES = tuple(ROLE_PERMISSIONS)
 TOKEN_PREFIX = "mlk_"
 
 

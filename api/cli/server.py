@@ -9,7 +9,7 @@ from rich.table import Table
 
 from api.cli._errors import EXIT_FAILED
 from api.cli._output import console, error_console, json_option, print_json
-from engine.tokens import ROLES
+from engine.roles import ROLES
 
 
 

@@ -1,7 +1,7 @@
 """Who is calling: API tokens (Authorization: Bearer, or the web UI's cookie) and the one permission guard.
 
 Every route handler names the permission it needs in `opt["permission"]`; roles grant permissions
-(engine/tokens.py ROLE_PERMISSIONS). A handler that names none is refused: forgetting is never open.
+(engine/roles.py ROLE_PERMISSIONS). A handler that names none is refused: forgetting is never open.
 """
 from __future__ import annotations
 

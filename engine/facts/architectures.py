@@ -23,6 +23,7 @@ over its proven heads), from an explicit declaration (config.json `head_dim`/`d_
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from engine.facts.record import Facts
@@ -238,3 +239,27 @@ def _tied(family: Family, table: dict, facts: Facts, hints: dict) -> None:
         if heads:
             facts.prove("tied_embeddings", True, f"no {family.head} tensor in a {heads[0]} checkpoint (config.json:architectures): the head reuses "
                                                  "the token embedding")
+
+
+# Heuristics for layouts no family knows (extract's fallback, lineage's architecture summary): they fill gaps, never override.
+_LAYER_INDEX = re.compile(r"^(.*?)\.(\d+)\.")
+
+
+def count_layers(table: dict) -> int | None:
+    """Distinct indices under the most common indexed prefix ("encoder.layer.N." -> N + 1 layers)."""
+    indices: dict[str, set[int]] = {}
+    for name in table:
+        match = _LAYER_INDEX.match(name)
+        if match:
+            indices.setdefault(match.group(1), set()).add(int(match.group(2)))
+    if not indices:
+        return None
+    prefix, _ = Counter({prefix: len(found) for prefix, found in indices.items()}).most_common(1)[0]
+    return len(indices[prefix])
+
+
+def embedding_rows(table: dict) -> int | None:
+    for name, (shape, _) in table.items():
+        if "word_embeddings" in name or name.endswith(("embed_tokens.weight", "wte.weight", "tok_embeddings.weight")):
+            return shape[0]
+    return None

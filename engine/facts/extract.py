@@ -15,7 +15,7 @@ from engine.facts.configs import (ADAPTER_CONFIG, HF_CONFIG, ST_MODULES, apply_a
                                   apply_sentence_transformers)
 from engine.facts.digest import file_record
 from engine.facts.formats import FORMATS, WeightFormat, detect_format
-from engine.facts.architectures import derive_architecture
+from engine.facts.architectures import count_layers, derive_architecture, embedding_rows
 from engine.facts.openclip import apply_openclip
 from engine.facts.packed import quantization_name, unpack_quantized
 from engine.facts.record import Facts
@@ -106,8 +106,6 @@ def _apply_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
 
 def _infer_from_names(tensors: list[TensorInfo], facts: Facts) -> None:
     """Layouts no family table knows: layers from indexed block names, vocabulary and width from the token embedding (gaps only)."""
-    from engine.lineage.architecture import count_layers, embedding_rows
-
     table = {info.name: (info.shape, info.dtype) for info in tensors}
     facts.record("layers", count_layers(table), "tensor names: distinct block indices under the most common prefix")
     embedding = next((name for name in table if embedding_rows({name: table[name]}) is not None and len(table[name][0]) == 2), None)

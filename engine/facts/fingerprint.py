@@ -1,6 +1,7 @@
 """Weight fingerprints for lineage: the weight sketch of engine.lineage.sketch where the format allows it.
 
-A sketch samples every float tensor through mmap (never the whole model in memory). Formats whose tensors
+A sketch samples every float tensor through mmap (never the whole model in memory); a GGUF file's tensors are
+sampled by dequantizing only the blocks that hold a sampled position (engine.lineage.gguf_tensors). Formats whose tensors
 cannot be sampled get an explicit "unavailable" fingerprint naming the reason, so a stored version says
 why lineage has no sketch for it rather than silently having none.
 """
@@ -14,21 +15,22 @@ from engine.facts.formats import detect_format
 
 UNAVAILABLE = "modellake-fingerprint-unavailable/1"
 REASONS = {
-    "gguf": "GGUF tensors are stored in quantized blocks (Q4_1, Q8_0, ...); they are not dequantized to sample them, so there is no weight sketch",
     "pytorch": "pickle-based checkpoint: tensor bytes are not sampled; convert the weights to safetensors for a weight sketch",
     "pickle": "pickle file: tensor bytes are not sampled; convert the weights to safetensors for a weight sketch",
 }
 
 
 def compute_fingerprint(path: str | Path) -> dict | None:
-    """The lineage weight sketch of a safetensors model; an 'unavailable' record for other formats; None without weights."""
+    """The lineage weight sketch of a safetensors model or a GGUF file; an 'unavailable' record for pickles; None without weights."""
     path = Path(path)
     if not path.exists():
         raise NotFound(f"no model file or directory at {path}")
-    formats = {fmt.name for fmt in map(detect_format, model_files(path)) if fmt is not None}
-    if "safetensors" in formats:
+    detected = {file: fmt.name for file in model_files(path) if (fmt := detect_format(file)) is not None}
+    gguf = [file for file, name in detected.items() if name == "gguf"]
+    sketchable = path if "safetensors" in detected.values() else gguf[0] if len(gguf) == 1 else None
+    if sketchable is not None:
         from engine.lineage.sketch import weight_sketch
 
-        return weight_sketch(path)
-    source = next((name for name in REASONS if name in formats), None)
+        return weight_sketch(sketchable)
+    source = next((name for name in REASONS if name in detected.values()), None)
     return {"format": UNAVAILABLE, "source_format": source, "reason": REASONS[source]} if source else None

@@ -12,14 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-# safetensors dtype -> (numpy dtype of the stored bytes, bits per value); BF16 is widened by bit shift.
+# safetensors dtype -> bits per value (engine.lineage.tensors maps each to the numpy type that reads its bytes); no numpy
+# here: reading facts from headers must not pay numpy's import at every cold start.
 DTYPES = {
-    "F64": (np.float64, 64), "F32": (np.float32, 32), "F16": (np.float16, 16), "BF16": (np.uint16, 16),
-    "I64": (np.int64, 64), "I32": (np.int32, 32), "I16": (np.int16, 16), "I8": (np.int8, 8), "U8": (np.uint8, 8),
-    "U16": (np.uint16, 16), "U32": (np.uint32, 32), "U64": (np.uint64, 64),
-    "BOOL": (np.bool_, 8), "F8_E4M3": (np.uint8, 8), "F8_E5M2": (np.uint8, 8),
+    "F64": 64, "F32": 32, "F16": 16, "BF16": 16, "I64": 64, "I32": 32, "I16": 16, "I8": 8, "U8": 8, "U16": 16, "U32": 32, "U64": 64,
+    "BOOL": 8, "F8_E4M3": 8, "F8_E5M2": 8,
 }
 FLOAT_DTYPES = frozenset({"F64", "F32", "F16", "BF16"})
 NON_PARAMETER_DTYPES = frozenset({"I64", "I32", "I16", "I8", "U8", "U16", "U32", "U64", "BOOL"})
@@ -53,7 +50,7 @@ class TensorInfo:
     @property
     def bits(self) -> int:
         """Stored bits per value: the dtype's, or the packing's for an unpacked quantized weight ("I4")."""
-        return int(self.dtype.lstrip("INFP")) if self.packed is not None else DTYPES[self.dtype][1]
+        return int(self.dtype.lstrip("INFP")) if self.packed is not None else DTYPES[self.dtype]
 
 
 def count_parameters(tensors: list[TensorInfo]) -> int:

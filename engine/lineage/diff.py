@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from engine.errors import ModelLakeError, UsageError
-from engine.lineage.measure import TableDiff, diff_tables, layer_of, summarise, tensor_deltas, top_changed_layers
+from engine.lineage.measure import TableDiff, basis, diff_tables, layer_of, summarise, tensor_deltas, top_changed_layers
 from engine.lineage.sources import ModelSource
 from engine.store.tables import EvalRun, ModelVersion
 
@@ -46,6 +46,9 @@ def diff_models(a: DiffSide, b: DiffSide) -> dict:
     """Everything that changed from A to B; sections without inputs on both sides say so instead of guessing."""
     result = {"a": a.label, "b": b.label}
     if a.source is not None and b.source is not None:
+        from engine.lineage.naming import common_naming
+
+        a.source, b.source = common_naming([a.source, b.source])
         table = diff_tables(b.source, a.source)
         result["architecture"] = architecture_diff(a.source, b.source, table)
         result["weights"] = weight_diff(a.source, b.source, table)
@@ -76,7 +79,7 @@ def weight_diff(a: ModelSource, b: ModelSource, table: TableDiff, top: int = 10)
     except ModelLakeError as error:
         return {"unavailable": str(error)}
     changed = sorted((d for d in deltas if not d.frozen), key=lambda d: d.relative_l2, reverse=True)
-    return {"basis": "weights" if a.files is not None and b.files is not None else "sketch", "summary": summarise(deltas),
+    return {"basis": basis(b, a), "summary": summarise(deltas),
             "changed": [d.to_dict() for d in changed], "frozen": [d.name for d in deltas if d.frozen],
             "top_changed_layers": top_changed_layers(deltas, top)}
 

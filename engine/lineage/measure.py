@@ -53,7 +53,8 @@ def diff_tables(child: ModelSource, parent: ModelSource) -> TableDiff:
 
 
 def basis(child: ModelSource, parent: ModelSource) -> str:
-    return "weights" if child.files is not None and parent.files is not None else "sketch"
+    """Whole tensors when both sides are files that read them cheaply (safetensors); the sampled values otherwise."""
+    return "weights" if child.exact and parent.exact else "sketch"
 
 
 def tensor_deltas(child: ModelSource, parent: ModelSource, names: tuple[str, ...], *, ranks: bool = False) -> list[TensorDelta]:

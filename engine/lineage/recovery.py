@@ -8,7 +8,7 @@ is built, a model whose weights are a convex combination of two others is recogn
 Direction: MoTHer orients edges by weight kurtosis. On short fine-tunes of a pre-trained model that
 statistic moves by a hair and in no consistent direction, while the spread of the changed tensors grows
 (dense optimiser updates add variance); both are in DIRECTION_STATISTICS and the benchmark reports each.
-A lower float width and fewer parameters also mark the child (quantization, pruning, distillation).
+Fewer bits per weight and fewer parameters also mark the child (quantization, pruning, distillation).
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ UNRELATED_DISTANCE = 0.5   # beyond this RMS relative change two models are not 
 MIN_SHARED = 0.5           # share of the smaller tensor table two models must have in common to be compared
 MERGE_MAX_RESIDUAL = 0.35  # a merge is within this share of the distance to its nearest parent from the segment
 DIRECTION_WEIGHT = 0.5     # an edge against the direction evidence costs up to 1.5x its distance, with it 0.5x
+BITS_TOLERANCE = 0.02      # bits-per-weight differences below this share are not a change of format
 _VIRTUAL_ROOT = "\x00root"
 
 
@@ -56,8 +57,11 @@ class PairTable:
     """Distances and direction shares for every comparable pair of a set of models, from their sketches."""
 
     def __init__(self, models: dict[str, ModelSource], statistic: str = "spread"):
-        self.models, self.vote = models, DIRECTION_STATISTICS[statistic]
-        self.samples = {label: {name: np.asarray(t["sample"]) for name, t in m.sketch["tensors"].items()} for label, m in models.items()}
+        from engine.lineage.naming import common_naming
+
+        self.models, self.vote = dict(zip(models, common_naming(list(models.values())))), DIRECTION_STATISTICS[statistic]
+        self.tensors = {label: m.sketch_tensors for label, m in self.models.items()}
+        self.samples = {label: {name: np.asarray(t["sample"]) for name, t in tensors.items()} for label, tensors in self.tensors.items()}
         self.distance: dict[tuple[str, str], float] = {}
         self.direction: dict[tuple[str, str], float] = {}
         for a, b in combinations(sorted(models), 2):
@@ -68,12 +72,12 @@ class PairTable:
 
     def shared(self, a: str, b: str) -> list[str]:
         """Weight matrices both have with one shape (biases and norms, often initialised to constants, would swamp relative change)."""
-        ta, tb = self.models[a].sketch["tensors"], self.models[b].sketch["tensors"]
+        ta, tb = self.tensors[a], self.tensors[b]
         return [name for name in ta if name in tb and ta[name]["shape"] == tb[name]["shape"] and len(ta[name]["shape"]) >= 2]
 
     def _measure(self, a: str, b: str) -> tuple[float, float] | None:
         names = self.shared(a, b)
-        smaller = min(sum(len(t["shape"]) >= 2 for t in self.models[label].sketch["tensors"].values()) for label in (a, b))
+        smaller = min(sum(len(t["shape"]) >= 2 for t in self.tensors[label].values()) for label in (a, b))
         if not names or len(names) < MIN_SHARED * smaller:
             return None
         squares, votes = [], []
@@ -82,7 +86,7 @@ class PairTable:
             scale = max(_norm(x), _norm(y), 1e-12)
             squares.append((_norm(x - y) / scale) ** 2)
             if squares[-1] > 0:
-                votes.append(self.vote(self.models[b].sketch["tensors"][name], self.models[a].sketch["tensors"][name]))
+                votes.append(self.vote(self.tensors[b][name], self.tensors[a][name]))
         return float(np.sqrt(np.mean(squares))), _direction(self.models[a], self.models[b], votes)
 
 
@@ -94,9 +98,17 @@ def _direction(a: ModelSource, b: ModelSource, votes: list[float]) -> float:
 
 
 def _impossible(parent: ModelSource, child: ModelSource) -> bool:
-    """Derivation does not widen floats or grow models: a child has no more bits and no more parameters than its parent."""
-    wider = bool(parent.float_bits and child.float_bits and child.float_bits > parent.float_bits)
-    return wider or child.parameters > parent.parameters
+    """Derivation does not widen weights or grow models: a child has no more bits per weight and no more parameters than its parent."""
+    return _narrower(child, parent) is False or child.parameters > parent.parameters
+
+
+def _narrower(child: ModelSource, parent: ModelSource) -> bool | None:
+    """True when the child's weights are stored in fewer bits, False when in more, None when about the same or unknown
+    (a new float32 head on a float16 model moves the average by a hair, not by a format)."""
+    new, old = child.bits_per_weight, parent.bits_per_weight
+    if not (new and old) or abs(new - old) <= BITS_TOLERANCE * old:
+        return None
+    return new < old
 
 
 def find_merges(pairs: PairTable) -> dict[str, tuple[str, str, float, float]]:
@@ -170,7 +182,7 @@ def recover_tree(models: dict[str, ModelSource], statistic: str = "spread") -> l
 
 
 def _relation_guess(parent: ModelSource, child: ModelSource) -> str:
-    if parent.float_bits and child.float_bits and child.float_bits < parent.float_bits:
+    if _narrower(child, parent):
         return "quantized"
     if child.parameters < parent.parameters:
         return "distillation"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.lineage.tensors import WeightFiles
+from engine.lineage.tensors import open_weights
 
 SKETCH_FORMAT = "modellake-weight-sketch/1"
 SAMPLES_PER_TENSOR = 256
@@ -46,8 +46,11 @@ def tensor_moments(values: np.ndarray) -> dict:
 
 
 def weight_sketch(path: str | Path) -> dict:
-    """The sketch of a safetensors model: per float tensor its shape, dtype, moments and sampled values."""
-    files = WeightFiles(path)
+    """The sketch of a safetensors model or a GGUF file: per sampled tensor its shape, dtype, moments and sampled values.
+
+    GGUF sketches keep GGUF's tensor names (`naming` says so: engine.lineage.naming maps a Hugging Face table onto
+    them) and sample the positions of the original layout; their moments come from the dequantized blocks read."""
+    files = open_weights(path)
     resolved = files.path.resolve()
     stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files.files)
     return _cached_sketch(str(resolved), stamp)
@@ -55,16 +58,16 @@ def weight_sketch(path: str | Path) -> dict:
 
 @lru_cache(maxsize=64)
 def _cached_sketch(path: str, stamp: tuple) -> dict:
-    files = WeightFiles(path)
+    files = open_weights(path)
     tensors = {}
     for name, info in files.tensors.items():
-        if not info.is_float:
+        if not files.samplable(info):
             continue
-        values = files.read(name)
-        flat = values.reshape(-1)
-        tensors[name] = {"shape": list(info.shape), "dtype": info.dtype, **tensor_moments(values),
-                         "sample": flat[sample_positions(flat.size)].astype(float).tolist()}
-    return {"format": SKETCH_FORMAT, "parameters": files.parameters, "float_bits": files.float_bits, "tensors": tensors}
+        sample, population = files.read_samples(name, sample_positions(info.numel))
+        tensors[name] = {"shape": list(info.shape), "dtype": info.dtype, **tensor_moments(population), "sample": sample.astype(float).tolist()}
+    sketch = {"format": SKETCH_FORMAT, "parameters": files.parameters, "float_bits": files.float_bits, "bits_per_weight": files.bits_per_weight,
+              "tensors": tensors}
+    return sketch | ({"naming": files.naming} if files.naming else {})
 
 
 def is_sketch(value: object) -> bool:

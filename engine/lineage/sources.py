@@ -15,7 +15,7 @@ import numpy as np
 
 from engine.errors import UsageError
 from engine.lineage.sketch import is_sketch, sample_positions, weight_sketch
-from engine.lineage.tensors import WeightFiles
+from engine.lineage.tensors import WeightFiles, open_weights
 
 ADAPTER_CONFIG = "adapter_config.json"
 
@@ -25,9 +25,10 @@ class ModelSource:
     """A model as lineage sees it. `label` names it in evidence (a lake ref or a path)."""
 
     label: str
-    files: WeightFiles | None = None
+    files: WeightFiles | None = None  # or GGUFWeights: the same questions, answered from sampled blocks
     stored_sketch: dict | None = field(default=None, repr=False)
     config: dict = field(default_factory=dict)
+    aliases: dict[str, str] | None = field(default=None, repr=False)  # name shown -> own name, when viewed in another format's names
 
     @classmethod
     def of(cls, value: ModelSource | str | Path | dict, label: str | None = None) -> ModelSource:
@@ -38,7 +39,7 @@ class ModelSource:
             return cls(label or "<sketch>", stored_sketch=value, config=value.get("config") or {})
         if isinstance(value, (str, Path)):
             path = Path(value)
-            return cls(label or str(path), files=WeightFiles(path), config=_read_config(path))
+            return cls(label or str(path), files=open_weights(path), config=_read_config(path))
         raise UsageError("a model is given as a path to its files or as a weight sketch")
 
     @cached_property
@@ -46,11 +47,37 @@ class ModelSource:
         return self.stored_sketch if self.stored_sketch is not None else weight_sketch(self.files.path)
 
     @property
+    def naming(self) -> dict | None:
+        """How the tensors are named when not as their training library wrote them ({"scheme": "gguf", ...})."""
+        if self.aliases is not None:
+            return None
+        return self.files.naming if self.files is not None else self.sketch.get("naming")
+
+    def in_names_of(self, naming: dict) -> ModelSource:
+        """This model viewed in another format's tensor names (engine.lineage.naming)."""
+        from engine.lineage.naming import gguf_aliases
+
+        own = self.files.tensors if self.files is not None else self.sketch["tensors"]
+        return ModelSource(self.label, self.files, self.stored_sketch, self.config, aliases=gguf_aliases(own, naming))
+
+    def _own(self, name: str) -> str:
+        return self.aliases.get(name, name) if self.aliases is not None else name
+
+    def _shown(self, table: dict) -> dict:
+        if self.aliases is None:
+            return table
+        return {shown: table[own] for shown, own in self.aliases.items() if own in table}
+
+    @property
     def table(self) -> dict[str, tuple[tuple[int, ...], str]]:
-        """Float tensors: name -> (shape, dtype)."""
+        """Sampled tensors: name -> (shape, dtype)."""
         if self.files is not None:
-            return {name: (info.shape, info.dtype) for name, info in self.files.tensors.items() if info.is_float}
-        return {name: (tuple(t["shape"]), t["dtype"]) for name, t in self.sketch["tensors"].items()}
+            return self._shown({name: (info.shape, info.dtype) for name, info in self.files.tensors.items() if self.files.samplable(info)})
+        return self._shown({name: (tuple(t["shape"]), t["dtype"]) for name, t in self.sketch["tensors"].items()})
+
+    @property
+    def sketch_tensors(self) -> dict[str, dict]:
+        return self._shown(self.sketch["tensors"])
 
     @cached_property  # recovery asks for every pair; counting walks the whole tensor table
     def parameters(self) -> int:
@@ -60,23 +87,36 @@ class ModelSource:
     def float_bits(self) -> int | None:
         return self.files.float_bits if self.files is not None else self.sketch["float_bits"]
 
+    @cached_property
+    def bits_per_weight(self) -> float | None:
+        """Stored bits per value of the weight matrices (sketches stored before this knew it: their widest float)."""
+        if self.files is not None:
+            return self.files.bits_per_weight
+        return self.sketch.get("bits_per_weight", self.sketch["float_bits"])
+
+    @property
+    def exact(self) -> bool:
+        """Whole tensors can be compared (safetensors files); otherwise the sampled values are."""
+        return self.files is not None and self.files.exact
+
     @property
     def is_adapter(self) -> bool:
         return bool(self.config.get("peft_type")) or any(".lora_" in name for name in self.table)
 
     def values(self, name: str) -> np.ndarray:
-        """The whole tensor (files only)."""
-        return self.files.read(name)
+        """The whole tensor (exact files only)."""
+        return self.files.read(self._own(name))
 
     def samples(self, name: str) -> np.ndarray:
         """The tensor's values at the sketch positions (read from the file when there is one)."""
+        own = self._own(name)
         if self.files is not None:
-            flat = self.files.read(name).reshape(-1)
-            return np.asarray(flat[sample_positions(flat.size)], dtype=np.float64)
-        return np.asarray(self.sketch["tensors"][name]["sample"], dtype=np.float64)
+            sample, _ = self.files.read_samples(own, sample_positions(self.files.tensors[own].numel))
+            return np.asarray(sample, dtype=np.float64)
+        return np.asarray(self.sketch["tensors"][own]["sample"], dtype=np.float64)
 
     def moments(self, name: str) -> dict:
-        return self.sketch["tensors"][name]
+        return self.sketch["tensors"][self._own(name)]
 
 
 def _read_config(path: Path) -> dict:

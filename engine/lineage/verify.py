@@ -16,6 +16,7 @@ import numpy as np
 from engine.errors import ModelLakeError, UsageError
 from engine.lineage.architecture import architecture_of, compare_architectures
 from engine.lineage.measure import basis, diff_tables, summarise, tensor_deltas
+from engine.lineage.naming import common_naming
 from engine.lineage.sources import ModelSource
 
 # Limits each verdict is judged by; unrelated models of one shape measure ~1.0 relative change and ~0 cosine.
@@ -43,8 +44,8 @@ def verify_relation(child: ModelSource | str | Path | dict, parent: ModelSource 
     if relation not in VERIFIERS:
         raise UsageError(f"unknown relation {relation!r}; known: {', '.join(VERIFIERS)}")
     try:
-        parents = [ModelSource.of(p) for p in (parent if isinstance(parent, list) else [parent])]
-        result = VERIFIERS[relation](ModelSource.of(child), parents)
+        child_source, *parents = common_naming([ModelSource.of(p) for p in [child, *(parent if isinstance(parent, list) else [parent])]])
+        result = VERIFIERS[relation](child_source, parents)
     except ModelLakeError as error:
         return evidence(relation, None, f"could not compare the weights: {error}")
     result["parents"] = [p.label for p in parents]
@@ -64,17 +65,19 @@ def verify_finetune(child: ModelSource, parents: list[ModelSource]) -> dict:
 
 
 def verify_quantized(child: ModelSource, parents: list[ModelSource]) -> dict:
+    """Same parameters, fewer stored bits per weight (the weight matrices': norms stay float32 in every format), close values."""
     (parent,) = _single(parents, "quantized")
-    measured = {"parameters": [parent.parameters, child.parameters], "float_bits": [parent.float_bits, child.float_bits]}
+    old, new = parent.bits_per_weight, child.bits_per_weight
+    measured = {"parameters": [parent.parameters, child.parameters], "bits_per_weight": [old, new]}
     if child.parameters != parent.parameters:
         return evidence("quantized", False, f"parameter count changed ({parent.parameters:,} -> {child.parameters:,})", measured)
-    if not (child.float_bits and parent.float_bits and child.float_bits < parent.float_bits):
-        return evidence("quantized", False, f"bit width did not drop ({parent.float_bits} -> {child.float_bits})", measured)
+    if not (old and new and new < old):
+        return evidence("quantized", False, f"bits per weight did not drop ({old} -> {new})", measured)
     related = _shared_weights(child, parent, max_change=LIMITS["quantized_max_relative_l2"])
     measured |= related["measured"]
     if related["problem"]:
         return evidence("quantized", False, related["problem"], measured, related["basis"])
-    return evidence("quantized", True, f"same {child.parameters:,} parameters at {child.float_bits} bits instead of {parent.float_bits}; "
+    return evidence("quantized", True, f"same {child.parameters:,} parameters at {new:g} bits per weight instead of {old:g}; "
                     f"mean relative change {measured['mean_relative_l2']:.3g}", measured, related["basis"])
 
 
@@ -113,7 +116,7 @@ def verify_merge(child: ModelSource, parents: list[ModelSource]) -> dict:
     tables = [diff_tables(child, p) for p in parents]
     if not all(t.identical for t in tables):
         return evidence("merge", False, "the parents' tensor tables differ from the child's")
-    exact = all(s.files is not None for s in [child, *parents])
+    exact = all(s.exact for s in [child, *parents])
     gram, target, squared, residual_per_tensor, nearest = np.zeros((len(parents),) * 2), np.zeros(len(parents)), 0.0, 0.0, 0.0
     for name in tables[0].shared:
         y = (child.values(name) if exact else child.samples(name)).reshape(-1).astype(np.float64)
