@@ -141,12 +141,13 @@ class Known:
     proven: bool  # from tensors alone
 
 
+_MARKERS = re.compile("|".join(f"(?P<f{index}>{family.marker})" for index, family in enumerate(FAMILIES)))
+
+
 def family_of(names: list[str]) -> Family | None:
-    for family in FAMILIES:
-        marker = re.compile(family.marker)
-        if any(marker.fullmatch(name) for name in names):
-            return family
-    return None
+    """The first family in table order whose marker some tensor name matches (one combined pattern, one pass over the names)."""
+    found = {int(match.lastgroup[1:]) for name in names if (match := _MARKERS.fullmatch(name))}
+    return FAMILIES[min(found)] if found else None
 
 
 def derive_architecture(tensors: list[TensorInfo], facts: Facts, hints: dict) -> Family | None:
@@ -176,7 +177,11 @@ def derive_architecture(tensors: list[TensorInfo], facts: Facts, hints: dict) ->
 
 def _apply(derivation: Derivation, table: dict, known: dict[str, Known], facts: Facts, hints: dict) -> Known | None:
     pattern = re.compile(derivation.tensor)
-    matches = [(name, match) for name in table if (match := pattern.fullmatch(name))]
+    literal = _literal(derivation.tensor)
+    if literal is not None:  # most derivations name one tensor: a lookup, not a scan of every name
+        matches = [(literal, None)] if literal in table else []
+    else:
+        matches = [(name, match) for name in table if (match := pattern.fullmatch(name))]
     if not matches:
         return None
     if derivation.axis is None:  # count the blocks
@@ -207,6 +212,12 @@ def _apply(derivation: Derivation, table: dict, known: dict[str, Known], facts: 
         proven = proven and by.proven
         steps.append(f"/ {by.value:,}" + (f" {divisor} ({by.source})" if by.source else ""))
     return Known(value, " ".join(steps), proven) if value > 0 else None
+
+
+def _literal(pattern: str) -> str | None:
+    """The one name a pattern made only of escaped dots and plain characters matches, else None."""
+    plain = pattern.replace("\\.", ".")
+    return plain if re.fullmatch(r"[\w.]+", plain) and "\\" not in plain else None
 
 
 def _value(name: str, known: dict[str, Known], facts: Facts, hints: dict) -> Known | None:

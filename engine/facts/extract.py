@@ -85,7 +85,7 @@ def _apply_configs(root: Path, facts: Facts, label) -> None:
 
 def _apply_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
     described = f"{len(tensors)} tensors"
-    tensors, packing = unpack_quantized(tensors, facts.hints.get("config") or {})
+    tensors, packing = unpack_quantized(tensors, facts.hints.get("config") or {}) if facts.format == "safetensors" else (tensors, None)
     if packing:
         facts.prove("quantization", quantization_name(packing), packing["source"])
         facts.quantization_details = packing

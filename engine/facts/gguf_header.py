@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import mmap
+import re
 import struct
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -247,18 +248,20 @@ def bits_per_weight(dtype: str) -> float:
 
 
 def gguf_quantization(tensors: list[TensorInfo], file_type: str | None) -> dict | None:
-    """{scheme: gguf, type, bits, group_size, bits_per_weight} of a quantized file: the type holding most weight-matrix
-    values, its nominal bits (Q4_1 -> 4), its block size, and the stored bits per value over all weight matrices."""
+    """{scheme: gguf, type, bits, group_size, bits_per_weight, largest_type} of a quantized file: the file type's name
+    (MOSTLY_Q4_K_M -> Q4_K_M), its nominal bits, the block size of its ggml type (Q4_K: 256), the stored bits per
+    value over all weight matrices (a Q4_K_M file keeps some in Q6_K or Q8_0), and the type holding most values."""
     matrices = [info for info in tensors if len(info.shape) >= 2]
-    if not matrices or file_type is None or file_type in UNQUANTIZED_FILE_TYPES:
+    if not matrices or file_type is None or file_type in UNQUANTIZED_FILE_TYPES or not file_type.startswith("MOSTLY_"):
         return None
+    name = file_type.removeprefix("MOSTLY_")
     counts: dict[str, int] = {}
     for info in matrices:
         counts[info.dtype] = counts.get(info.dtype, 0) + info.numel
-    main = max(counts, key=counts.get)
     constants = gguf_constants()
-    digits = next((c for c in main.lstrip("IQTBF") if c.isdigit()), None)
-    return {"scheme": "gguf", "type": main, "bits": int(digits) if digits else None,
-            "group_size": constants.GGML_QUANT_SIZES[constants.GGMLQuantizationType[main]][0],
+    base = re.sub(r"_(XXS|XS|S|M|L)$", "", name)
+    block = constants.GGML_QUANT_SIZES[constants.GGMLQuantizationType[base]][0] if base in constants.GGMLQuantizationType.__members__ else None
+    digits = re.search(r"\d", name)
+    return {"scheme": "gguf", "type": name, "bits": int(digits.group()) if digits else None, "group_size": block,
             "bits_per_weight": round(sum((info.end - info.start) * 8 for info in matrices) / sum(info.numel for info in matrices), 4),
-            "source": f"ggml types of {len(matrices)} weight matrices"}
+            "largest_type": max(counts, key=counts.get), "source": f"general.file_type {file_type} and the ggml types of {len(matrices)} weight matrices"}

@@ -16,8 +16,9 @@ SMOLLM = {"format": "gguf", "architecture": "llama", "parameters": 134_515_008, 
           "kv_heads": 3, "vocab_size": 49152, "context_length": 8192, "embedding_dim": None, "tied_embeddings": True, "quantization": "Q4_1",
           "dtype": "Q4_1", "dtype_elements": {"Q4_1": 106_168_320, "Q8_0": 28_311_552, "F32": 35_136}, "adapter": None,
           "security": {"findings": [], "scanners": {}}, "intermediate_size": 1536, "conflicts": [], "integrity": [],
-          "quantization_details": {"scheme": "gguf", "type": "Q4_1", "bits": 4, "group_size": 32, "bits_per_weight": 5.7368,  # (106,168,320 x 5.0 + 28,311,552 x 8.5) / 134,479,872
-                                   "source": "ggml types of 211 weight matrices"}}
+          "quantization_details": {"scheme": "gguf", "type": "Q4_1", "bits": 4, "group_size": 32, "largest_type": "Q4_1",
+                                   "bits_per_weight": 5.7368,  # (106,168,320 x 5.0 + 28,311,552 x 8.5) / 134,479,872
+                                   "source": "general.file_type MOSTLY_Q4_1 and the ggml types of 211 weight matrices"}}
 
 
 def test_minilm_directory(minilm_dir):

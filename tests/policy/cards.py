@@ -15,8 +15,8 @@ GOOD_CARD = {
     "description": "Embeds support tickets for search.", "pipeline_tag": "sentence-similarity", "license": "apache-2.0",
     "uses": {"intended": ["ticket search"], "out_of_scope": ["medical advice"]}, "limitations": ["English only"],
     "artifacts": [{"path": "model.safetensors", "format": "safetensors", "sha256": DIGEST}],
-    "claims": {"architecture": "bert", "parameters": 22713216, "layers": 6, "hidden_size": 384, "attention_heads": 12, "vocab_size": 30522,
-               "context_length": 512, "dtype": "float32", "quantization": "Q8_0", "embedding_dim": 384},
+    "claims": {"architecture": "bert", "parameters": 22713216, "layers": 6, "hidden_size": 384, "attention_heads": 12, "kv_heads": 12,
+               "vocab_size": 30522, "context_length": 512, "dtype": "float32", "quantization": "Q8_0", "embedding_dim": 384},
     "base_model": "acme/base", "base_model_relation": "finetune",
     "datasets": ["acme/tickets"],
     "training_data": [{"name": "acme/tickets", "personal_data": True, "gdpr": True, "hipaa": True, "dua_id": "DUA-1",
@@ -32,7 +32,7 @@ GOOD_FACTS = {
     "architecture": "bert", "layers": 6, "hidden_size": 384, "attention_heads": 12, "kv_heads": 12, "vocab_size": 30522,
     "context_length": 512, "dtype": "float32", "dtype_counts": {"float32": 101}, "quantization": "Q8_0", "tied_embeddings": True,
     "embedding_dim": 384, "adapter": None, "sources": {"parameters": "model.safetensors: sum of 101 tensor shapes", "layers": "config.json:num_hidden_layers"},
-    "security": {"findings": []}, "metadata": {}, "missing_artifacts": [],
+    "security": {"findings": []}, "conflicts": [], "integrity": [], "metadata": {}, "missing_artifacts": [],
 }
 GOOD_EVALS = [{"metric": "spearman", "dataset": "modellake/sts-pairs", "split": "test", "claimed": 0.9, "observed": 0.905, "tolerance": 0.04,
                "comparable": True, "status": "pass", "error": None, "evidence": {"harness": "sentence-similarity", "evaluation_index": 0}}]

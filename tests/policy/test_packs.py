@@ -60,7 +60,7 @@ def test_duplicate_rule_ids_across_packs(tmp_path):
 
 def test_default_packs_load():
     packs = load_policies()
-    assert [p.name for p in packs] == ["claims", "completeness", "data", "evaluations", "license", "lineage", "risk", "security"]
+    assert [p.name for p in packs] == ["claims", "completeness", "data", "evaluations", "facts", "license", "lineage", "risk", "security"]
     assert all(len(p.digest) == 64 for p in packs)
 
 
