@@ -48,7 +48,7 @@ def test_a_parent_submitted_after_its_child_is_linked_and_verified_on_arrival(la
     ("minilm-lora", "minilm", "adapter", True, "all 12 LoRA modules fit"),
     ("minilm-lora", "bert-scratch", "adapter", False, "adapter_config names base model 'family/minilm'"),
     ("minilm-fp16", "minilm", "quantized", True, "at 16 bits per weight instead of 32"),
-    ("minilm-sts", "minilm", "quantized", False, "bit width did not drop"),
+    ("minilm-sts", "minilm", "quantized", False, "bits per weight did not drop"),
     ("minilm-pruned", "minilm", "distillation", True, "92% of the teacher's parameters"),
     ("minilm", "minilm-pruned", "distillation", False, "is larger than the teacher"),
     ("minilm-sts", "minilm-fp16", "conversion", False, "values changed beyond format rounding"),
