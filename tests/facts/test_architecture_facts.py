@@ -10,7 +10,7 @@ import pytest
 
 from engine.cards import card_from_dict
 from engine.facts import extract_facts
-from engine.review import review_card
+from engine.governance.review import review_card
 from tests.facts.architecture_cases import CONFIGS, EXPECTED, LIES, NOT_PROVABLE, write_case
 from tests.facts.gguf_files import LLAMA_CONFIG, llama_weights, write_gguf
 from tests.policy.cards import GOOD_CARD, TODAY

@@ -9,7 +9,7 @@ import pytest
 
 from engine.cards import card_from_dict
 from engine.facts import extract_facts
-from engine.review import review_card
+from engine.governance.review import review_card
 from tests.facts.packed_checkpoints import CASES, CONFIG, REFERENCE_PARAMETERS, reference_weights
 from tests.policy.cards import GOOD_CARD, TODAY
 

@@ -12,7 +12,7 @@ import pytest
 
 from engine.cards import card_from_dict
 from engine.facts import extract_facts
-from engine.review import review_card
+from engine.governance.review import review_card
 from tests.facts.conftest import write_json, write_safetensors
 from tests.policy.cards import GOOD_CARD, TODAY
 

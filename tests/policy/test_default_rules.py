@@ -47,7 +47,6 @@ VIOLATIONS = {
     "claims.layers": _set("facts.layers", 12),
     "claims.hidden-size": _set("facts.hidden_size", 768),
     "claims.attention-heads": _set("facts.attention_heads", 6),
-    "claims.kv-heads": _set("facts.kv_heads", 4),
     "claims.vocab-size": _set("facts.vocab_size", 50257),
     "claims.context-length": _set("facts.context_length", 256),
     "claims.quantization": _set("facts.quantization", "Q4_1"),
