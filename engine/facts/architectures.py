@@ -47,6 +47,7 @@ class Derivation:
 @dataclass(frozen=True)
 class Family:
     name: str
+    model_types: tuple[str, ...]      # config.json model_type values this table is written for (GGUF: every architecture)
     marker: str                       # a tensor name (regex) only this layout has
     derivations: tuple[Derivation, ...]
     head: str | None = None           # the separate output head's tensor: present means untied
@@ -68,7 +69,8 @@ _T5 = r"encoder\.block\.0\.layer\."
 _CLIP = r"text_model\."
 
 FAMILIES = (
-    Family("decoder", r"model\.layers\.\d+\.self_attn\.(?:q_proj|qkv_proj)\.weight", (
+    Family("decoder", ("llama", "mistral", "mixtral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "gemma3_text", "phi", "phi3"),
+           r"model\.layers\.\d+\.self_attn\.(?:q_proj|qkv_proj)\.weight", (
         _layers(r"model\.layers\."),
         Derivation("hidden_size", r"model\.embed_tokens\.weight", 1),
         Derivation("vocab_size", r"model\.embed_tokens\.weight", 0),
@@ -79,7 +81,7 @@ FAMILIES = (
         Derivation("kv_heads", _D + r"self_attn\.k_proj\.weight", 0, per=("head_dim",)),
         Derivation("kv_heads", _D + r"self_attn\.qkv_proj\.weight", 0, per=(2, "head_dim"), minus="hidden_size"),
     ), head="lm_head.weight", unprovable={"attention_heads": SQUARE_QUERY, "context_length": ROTARY}),
-    Family("bert", _B + r"encoder\.layer\.\d+\.attention\.self\.query\.weight", (
+    Family("bert", ("bert", "roberta", "xlm-roberta"), _B + r"encoder\.layer\.\d+\.attention\.self\.query\.weight", (
         _layers(_B + r"encoder\.layer\."),
         Derivation("hidden_size", _B + r"embeddings\.word_embeddings\.weight", 1),
         Derivation("vocab_size", _B + r"embeddings\.word_embeddings\.weight", 0),
@@ -87,7 +89,7 @@ FAMILIES = (
         Derivation("intermediate_size", _B + r"encoder\.layer\.0\.output\.dense\.weight", 1),
         Derivation("kv_heads", _B + r"encoder\.layer\.0\.attention\.self\.key\.weight", 0, per=("head_dim",)),
     ), unprovable={"attention_heads": SQUARE_QUERY}),
-    Family("gpt2", _G + r"h\.\d+\.attn\.c_attn\.weight", (
+    Family("gpt2", ("gpt2",), _G + r"h\.\d+\.attn\.c_attn\.weight", (
         _layers(_G + r"h\."),
         Derivation("hidden_size", _G + r"wte\.weight", 1),
         Derivation("vocab_size", _G + r"wte\.weight", 0),
@@ -95,7 +97,7 @@ FAMILIES = (
         Derivation("intermediate_size", _G + r"h\.0\.mlp\.c_proj\.weight", 0),  # Conv1D: [in, out]
         Derivation("kv_heads", _G + r"h\.0\.attn\.c_attn\.weight", 1, per=(3, "head_dim")),
     ), head="lm_head.weight", unprovable={"attention_heads": "c_attn packs query, key and value as hidden x 3*hidden"}),
-    Family("t5", r"encoder\.block\.\d+\.layer\.0\.SelfAttention\.q\.weight", (
+    Family("t5", ("t5", "mt5"), r"encoder\.block\.\d+\.layer\.0\.SelfAttention\.q\.weight", (
         _layers(r"encoder\.block\."),
         Derivation("hidden_size", r"shared\.weight", 1),
         Derivation("vocab_size", r"shared\.weight", 0),
@@ -104,13 +106,13 @@ FAMILIES = (
         Derivation("kv_heads", _T5 + r"0\.SelfAttention\.k\.weight", 0, per=("head_dim",)),
         Derivation("intermediate_size", _T5 + r"1\.DenseReluDense\.wo\.weight", 1),
     ), head="lm_head.weight", unprovable={"context_length": "positions are relative buckets: no tensor has one row per position"}),
-    Family("vit", _V + r"encoder\.layer\.\d+\.attention\.attention\.query\.weight", (
+    Family("vit", ("vit",), _V + r"encoder\.layer\.\d+\.attention\.attention\.query\.weight", (
         _layers(_V + r"encoder\.layer\."),
         Derivation("hidden_size", _V + r"embeddings\.patch_embeddings\.projection\.weight", 0),
         Derivation("intermediate_size", _V + r"encoder\.layer\.0\.output\.dense\.weight", 1),
         Derivation("kv_heads", _V + r"encoder\.layer\.0\.attention\.attention\.key\.weight", 0, per=("head_dim",)),
     ), unprovable={"attention_heads": SQUARE_QUERY}),
-    Family("clip", _CLIP + r"encoder\.layers\.\d+\.self_attn\.q_proj\.weight", (
+    Family("clip", ("clip",), _CLIP + r"encoder\.layers\.\d+\.self_attn\.q_proj\.weight", (
         _layers(_CLIP + r"encoder\.layers\."),
         Derivation("hidden_size", _CLIP + r"embeddings\.token_embedding\.weight", 1),
         Derivation("vocab_size", _CLIP + r"embeddings\.token_embedding\.weight", 0),
@@ -119,7 +121,7 @@ FAMILIES = (
         Derivation("kv_heads", _CLIP + r"encoder\.layers\.0\.self_attn\.k_proj\.weight", 0, per=("head_dim",)),
         Derivation("embedding_dim", r"text_projection\.weight", 0),
     ), unprovable={"attention_heads": SQUARE_QUERY}),
-    Family("gguf", r"blk\.\d+\..+", (
+    Family("gguf", (), r"blk\.\d+\..+", (
         _layers(r"blk\."),
         Derivation("hidden_size", r"token_embd\.weight", 1),
         Derivation("vocab_size", r"token_embd\.weight", 0),
@@ -155,7 +157,7 @@ def derive_architecture(tensors: list[TensorInfo], facts: Facts, hints: dict) ->
     mark declared facts the layout cannot prove. `hints` carries declared values no fact holds: head_dim, architectures."""
     table = {info.name: info.shape for info in tensors}
     family = family_of(list(table))
-    if family is None:
+    if family is None or not _applies(family, facts):
         return None
     known: dict[str, Known] = {}
     for derivation in family.derivations:
@@ -173,6 +175,25 @@ def derive_architecture(tensors: list[TensorInfo], facts: Facts, hints: dict) ->
             facts.sources[fact] += f" (not provable from tensors: {family.unprovable[fact]})"
     facts.metadata["family"] = family.name
     return family
+
+
+def _applies(family: Family, facts: Facts) -> bool:
+    """Whether the family's table may speak for these weights. A config naming an architecture no table is written for
+    (glm4_moe with its extra next-token block, ...) is left alone: its layout could differ in ways the table cannot see.
+    One naming another family's architecture contradicts the tensors, and says so: a conflict on `architecture`."""
+    declared = facts["architecture"] if facts.sources.get("architecture", "").split(":")[0].endswith("config.json") else None
+    if declared is None or not family.model_types or declared in family.model_types:
+        return True
+    owner = next((other for other in FAMILIES if declared in other.model_types), None)
+    if owner is None:
+        facts.metadata["family"] = f"{family.name} layout, not derived: the table is not written for model_type {declared}"
+        return False
+    facts.conflicts.append({"fact": "architecture", "config": declared, "config_source": facts.sources["architecture"],
+                            "tensors": f"{family.name} layout", "tensors_source": f"tensor names match the {family.name} family's marker",
+                            "config_says": f"architecture = {declared} ({facts.sources['architecture']}), a {owner.name} model",
+                            "tensors_say": f"architecture = a {family.name} model ({', '.join(family.model_types)}): tensor names match "
+                                           f"{family.marker}"})
+    return True
 
 
 def _apply(derivation: Derivation, table: dict, known: dict[str, Known], facts: Facts, hints: dict) -> Known | None:

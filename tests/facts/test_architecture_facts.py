@@ -103,3 +103,19 @@ def test_no_config_still_gives_the_proven_facts(tmp_path):
     assert facts["kv_heads"] is None and facts["attention_heads"] is None  # head size unknown without config: never guessed
     assert facts["conflicts"] == []
     json.dumps(facts)
+
+
+def test_an_architecture_no_table_is_written_for_is_left_to_its_config(tmp_path):
+    """GLM-4.5 stores one next-token-prediction block beyond num_hidden_layers: a table for another layout must not call that a lie."""
+    folder = write_case(tmp_path / "glm", "qwen2.5-0.5b", {"model_type": "glm4_moe", "num_hidden_layers": 23})
+    facts = extract_facts(folder, digest=False).to_dict()
+    assert facts["conflicts"] == [] and facts["layers"] == 23 and facts["sources"]["layers"] == "config.json:num_hidden_layers"
+    assert "not derived" in facts["metadata"]["family"]
+
+
+def test_a_config_naming_another_familys_architecture_is_a_conflict(tmp_path):
+    folder = write_case(tmp_path / "liar", "llama-3.2-1b", {"model_type": "bert"})
+    facts = extract_facts(folder, digest=False).to_dict()
+    conflict = next(c for c in facts["conflicts"] if c["fact"] == "architecture")
+    assert (conflict["config"], conflict["tensors"]) == ("bert", "decoder layout") and "a bert model" in conflict["config_says"]
+    assert facts["layers"] == 16  # the tensors still speak: the config contradicts itself
