@@ -1,6 +1,9 @@
 """Facts from a model's own files: format, architecture, parameters, quantization, adapters, digests, a
 weight fingerprint, and a scan of pickle-based files for imports that would run code on load.
 
+What the tensors prove (one table per architecture family; packed quantized modules unpacked) wins over
+what config.json or a GGUF header declares, and every disagreement is a conflict naming both.
+
 - `extract_facts(path, digest=True) -> Facts` (`.to_dict()` is the JSON stored with a version)
 - `compute_fingerprint(path) -> dict | None` (the lineage weight sketch, or why there is none)
 - `sha256_file(path)` (streamed once; progress bar on a terminal above 100 MB)

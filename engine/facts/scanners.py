@@ -25,6 +25,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 
+from engine.facts.pytorch import finding
 from engine.facts.record import SEVERITY_ORDER
 
 # scanner grade -> (verdict, lake severity or None)
@@ -33,7 +34,8 @@ VERDICTS = {
     "fickling": {"OVERTLY_MALICIOUS": ("unsafe", "critical"), "LIKELY_OVERTLY_MALICIOUS": ("unsafe", "critical"),
                  "LIKELY_UNSAFE": ("suspicious", None), "SUSPICIOUS": ("suspicious", None), "POSSIBLY_UNSAFE": ("suspicious", None),
                  "LIKELY_SAFE": ("safe", None)},
-    "modelscan": {"CRITICAL": ("unsafe", "critical"), "HIGH": ("unsafe", "high"), "MEDIUM": ("unsafe", "medium"), "LOW": ("unsafe", "low")},
+    "modelscan": {"CRITICAL": ("unsafe", "critical"), "HIGH": ("unsafe", "high"), "MEDIUM": ("unsafe", "medium"), "LOW": ("unsafe", "low"),
+                  "none": ("safe", None)},  # modelscan has no grade for a clean file: it lists no issue
 }
 _MODELSCAN_STATIC = ("PickleUnsafeOpScan", "PyTorchUnsafeOpScan", "NumpyUnsafeOpScan")
 _DETAIL = 300  # characters of a scanner's own words kept with its verdict
@@ -104,7 +106,7 @@ def _modelscan(file: Path, pickled: bytes | None) -> dict:
     if not report["summary"]["scanned"]["total_scanned"]:
         skipped = report["summary"].get("skipped", {}).get("skipped_files", [])
         return _status("modelscan", "not scanned", "; ".join(dict.fromkeys(item["description"] for item in skipped)) or "no scanner for this file")
-    return verdict("modelscan", "none", "no unsafe operator found") | {"verdict": "safe", "severity": None}
+    return verdict("modelscan", "none", "no unsafe operator found")
 
 
 @lru_cache(maxsize=1)
@@ -145,8 +147,6 @@ def cross_check(file: Path, pickled: bytes | None) -> dict[str, dict]:
 
 def union_findings(label: str, verdicts: dict[str, dict], own: list[dict]) -> list[dict]:
     """Findings for the scanners that grade the file above everything the lake's own scan reported for it."""
-    from engine.facts.pytorch import finding
-
     worst = min((SEVERITY_ORDER.index(f["severity"]) for f in own), default=len(SEVERITY_ORDER))
     return [finding(label, None, result["severity"], "scanner", f"{name} {result['version']} grades the file {result['grade']}: {result['detail']}")
             for name, result in verdicts.items() if result["severity"] and SEVERITY_ORDER.index(result["severity"]) < worst]
