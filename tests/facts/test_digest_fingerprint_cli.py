@@ -40,7 +40,8 @@ def test_fingerprint_says_why_it_is_unavailable(tmp_path, smollm_gguf):
     gguf = compute_fingerprint(smollm_gguf)  # GGUF files are sketched from dequantized blocks (tests/lineage/test_gguf_lineage.py)
     assert (gguf["format"], gguf["parameters"], gguf["naming"]["architecture"], len(gguf["tensors"])) == (SKETCH_FORMAT, 134_515_008, "llama", 272)
     (tmp_path / "w.pkl").write_bytes(b"\x80\x04N.")
-    assert compute_fingerprint(tmp_path / "w.pkl")["source_format"] == "pickle"
+    pickle = compute_fingerprint(tmp_path / "w.pkl")
+    assert (pickle["format"], pickle["source_format"]) == (UNAVAILABLE, "pickle") and "convert the weights to safetensors" in pickle["reason"]
     (tmp_path / "config-only").mkdir()
     (tmp_path / "config-only" / "config.json").write_text('{"model_type": "bert"}')
     assert compute_fingerprint(tmp_path / "config-only") is None
