@@ -35,8 +35,9 @@ def test_submit_list_show(lake_env):
     assert created.exit_code == 0, created.output
     submitted = json.loads(created.output)
     assert (submitted["ref"], submitted["created"], submitted["status"]) == ("acme/contract-summarizer@1.0.0", True, "changes_requested")
-    assert [v["rule_id"] for v in submitted["review"]["violations"]] == [
-        "completeness.artifacts", "lineage.base-approved", "security.weights-digest"]  # its base is not in this lake
+    assert [v["rule_id"] for v in submitted["review"]["violations"]] == ["completeness.artifacts", "security.weights-digest"]
+    unverified = [v["rule_id"] for v in submitted["review"]["unverified"]]
+    assert "lineage.base-approved" in unverified and "security.no-unsafe-pickle" in unverified  # its base is not in this lake; no files
     again = run("submit", EXAMPLE)
     assert again.output.splitlines()[0] == (
         "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [changes_requested], automated review: changes_requested")
