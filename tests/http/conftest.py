@@ -25,6 +25,8 @@ from engine.tokens import ROLES, create_token
 REPO = Path(__file__).resolve().parents[2]
 USERS = {"submitter": "sam", "reviewer": "rita", "admin": "ada", "reader": "rex"}
 ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's; playwright drives it, it downloads no browser
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run"]
 
 
 def tiny_card_yaml(name: str = "acme/tiny", version: str = "1.0", **extra: str) -> str:
@@ -96,6 +98,17 @@ def start_server(app, **uvicorn_options) -> LiveServer:
         except httpx.TransportError:
             time.sleep(0.1)
     raise RuntimeError("the test server did not start")
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium for one test (its pages are closed with it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

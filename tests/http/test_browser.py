@@ -1,28 +1,15 @@
 """The web UI end to end in headless Chromium (Debian's /usr/bin/chromium) against a live server; screenshots in tests/artifacts/http/."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from engine.governance.submission import submit
 from tests.http.conftest import ARTIFACTS
 from tests.store.test_submit import make_card
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ARTIFACTS / "http"
+SHOTS.mkdir(parents=True, exist_ok=True)
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
