@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from rich.console import Console
 
@@ -19,3 +21,23 @@ def json_option(function):
     import click
 
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of tables.")(function)
+
+
+@contextmanager
+def stderr_progress(enabled: bool = True) -> Iterator[Callable[[str, float, float | None], None] | None]:
+    """A progress callback `report(label, done, total)` drawing one rich bar per label on stderr, None when off
+    (reruns draw one bar per evaluation; a batch of cards one more for the cards)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bars: dict[str, int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=error_console) as display:
+
+        def report(label: str, done: float, total: float | None) -> None:
+            if label not in bars:
+                bars[label] = display.add_task(label, total=total)
+            display.update(bars[label], completed=done, total=total)
+
+        yield report

@@ -8,31 +8,35 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from api.cli._errors import EXIT_FAILED
+from api.cli._errors import EXIT_FAILED, exits_1_when
 from api.cli._output import console, error_console, json_option, print_json
 from engine.cards import load_card
-from engine.errors import CardInvalid
+from engine.errors import CardInvalid, UsageError
 from engine.policy.severity import SEVERITY_NAMES
 
 
 @click.command()
-def init() -> None:
+@json_option
+def init(as_json: bool) -> None:
     """Create the lake: start the database (embedded unless DATABASE_URL is set) and apply migrations."""
     from engine.config import load_settings
     from engine.store.database import open_lake
 
     settings = load_settings()
-    lake = open_lake(settings)
-    where = settings.database_url and "DATABASE_URL" or f"embedded Postgres in {settings.pgdata}"
-    console.print(f"lake ready ({where})")
-    lake.dispose()
+    open_lake(settings).dispose()
+    where = {"database": "DATABASE_URL"} if settings.database_url else {"database": "embedded", "pgdata": str(settings.pgdata)}
+    if as_json:
+        print_json({"ready": True} | where)
+    else:
+        console.print(f"lake ready ({'DATABASE_URL' if settings.database_url else f'embedded Postgres in {settings.pgdata}'})", markup=False)
 
 
+@exits_1_when("a card is invalid")
 @click.command()
 @click.argument("cards", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @json_option
 def validate(cards: tuple[Path, ...], as_json: bool) -> None:
-    """Validate model cards against their schema; print every problem. Exit 0 valid, 1 invalid."""
+    """Validate model cards against their schema; print every problem."""
     results = []
     for path in cards:
         try:
@@ -51,9 +55,10 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(0 if all(r["valid"] for r in results) else EXIT_FAILED)
 
 
+@exits_1_when("a card is invalid, or with --fail-on a rule at or above it failed or went unverified")
 @click.command()
-@click.argument("card_path", metavar="CARD|README.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
+@click.argument("card_paths", metavar="CARD|README.md...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: each card's artifacts); one CARD only.")
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who submits (recorded; cannot later approve it).")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations first; the review checks the claims against them.")
 @click.option("--fail-on", type=click.Choice(SEVERITY_NAMES),
@@ -61,48 +66,60 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--allow-unverified", is_flag=True, help="With --fail-on: do not fail on unverified rules (still listed).")
 @click.option("--async", "deferred", is_flag=True, help="Store the card now and enqueue facts, digests, behaviour, reruns and lineage as "
               "jobs for `modellake worker` processes; the version shows evidence: pending until they finish.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bars on stderr (cards of a batch, reruns).")
 @json_option
-def submit(card_path: Path, weights: Path | None, by: str, rerun: bool, fail_on: str | None, allow_unverified: bool, deferred: bool,
-           as_json: bool) -> None:
-    """Validate a card, read facts from its weights, review it against the policies, and store it as a new version."""
-    from api.cli.evals import stderr_progress
-    from engine.store.database import open_lake
-    from engine.governance.evidence import card_with_facts, gather_evidence
+def submit(card_paths: tuple[Path, ...], weights: Path | None, by: str, rerun: bool, fail_on: str | None, allow_unverified: bool,
+           deferred: bool, progress: bool, as_json: bool) -> None:
+    """Validate cards, read facts from their weights, review them against the policies, and store each as a new version.
+
+    Many cards run in one process (one database connection, the embedding model loaded once), each in its own transaction;
+    a card that fails does not stop the others. With one CARD, --json prints its object; with several, a list.
+    """
+    from api.cli._batch import print_outcomes_json, run_batch, worst_exit_code
+    from engine.governance.evidence import gather_evidence
     from engine.governance.submission import submit as submit_card
+    from engine.store.database import open_lake
 
-    if deferred:
-        from engine.cards.hf_import import load_card_or_readme
+    if weights is not None and len(card_paths) > 1:
+        raise UsageError("--weights applies to one CARD; several cards are each read from their own artifacts")
+    if deferred and fail_on:
+        raise click.UsageError("--fail-on judges the complete review; with --async the evidence is still pending")
 
-        if fail_on:
-            raise click.UsageError("--fail-on judges the complete review; with --async the evidence is still pending")
-        card = load_card_or_readme(card_path)  # nothing read from the files here: the jobs read them
-        evidence = gather_evidence(card, weights, rerun=rerun, defer=True)
-    else:
-        card, files, facts = card_with_facts(card_path, weights)
-        with stderr_progress(rerun and not as_json) as report:
-            evidence = gather_evidence(card, weights, rerun=rerun, progress=report, known=(files, facts))
+    def submit_one(card, known, report) -> tuple[dict, int]:
+        if deferred:  # nothing read from the files here: the jobs read them
+            evidence = gather_evidence(card, weights, rerun=rerun, defer=True)
+        else:
+            evidence = gather_evidence(card, weights, rerun=rerun, progress=report, known=known)
+        result = submit_card(lake, card, evidence, submitted_by=by)
+        review = result.review or {}
+        violations = at_or_above(review.get("violations", []), fail_on) if fail_on else []
+        unchecked = at_or_above(review.get("unverified", []), fail_on) if fail_on and not allow_unverified else []
+        return result.to_dict(), EXIT_FAILED if violations or unchecked else 0
+
     lake = open_lake()
     try:
-        result = submit_card(lake, card, evidence, submitted_by=by)
+        outcomes = run_batch(card_paths, weights, submit_one, read_files=not deferred, verb="submit", progress=progress and (rerun or len(card_paths) > 1),
+                             show=lambda outcome: None if as_json or outcome.error else _print_submitted(outcome.result, fail_on))
     finally:
         lake.dispose()
-    review = result.review or {}
-    violations = at_or_above(review.get("violations", []), fail_on) if fail_on else []
-    unchecked = at_or_above(review.get("unverified", []), fail_on) if fail_on and not allow_unverified else []
     if as_json:
-        print_json(result.to_dict())
-    else:
-        outcome = "created" if result.created else "unchanged (identical content already stored)"
-        verdict = f", automated review: {review['verdict']}" if review else ""
-        console.print(f"{outcome}: {result.ref} [{result.status}]{verdict}", markup=False)
-        if result.pending:
-            jobs = ", ".join(f"{name} #{job['id']}" for name, job in result.evidence["jobs"].items())
-            console.print(f"evidence: pending ({jobs}); `modellake worker` runs them, `modellake show {result.ref}` follows them", markup=False)
-        for finding in at_or_above(review.get("violations", []), fail_on or "medium"):
-            console.print(f"  {finding['outcome']} [{finding['severity']}] {finding['rule_id']}: {finding['message']}", markup=False)
-        for finding in at_or_above(review.get("unverified", []), fail_on or "high"):
-            console.print(f"  unverified [{finding['severity']}] {finding['rule_id']}: needs {finding['missing']}", markup=False)
-    sys.exit(EXIT_FAILED if violations or unchecked else 0)
+        print_outcomes_json(outcomes)
+    sys.exit(worst_exit_code(outcomes))
+
+
+def _print_submitted(result: dict, fail_on: str | None) -> None:
+    review = result.get("review") or {}
+    outcome = "created" if result["created"] else "unchanged (identical content already stored)"
+    verdict = f", automated review: {review['verdict']}" if review else ""
+    console.print(f"{outcome}: {result['ref']} [{result['status']}]{verdict}", markup=False)
+    evidence = result.get("evidence") or {}
+    if evidence.get("state") == "pending":
+        jobs = ", ".join(f"{name} #{job['id']}" for name, job in evidence["jobs"].items())
+        console.print(f"evidence: pending ({jobs}); `modellake worker` runs them, `modellake show {result['ref']}` follows them", markup=False)
+    for finding in at_or_above(review.get("violations", []), fail_on or "medium"):
+        console.print(f"  {finding['outcome']} [{finding['severity']}] {finding['rule_id']}: {finding['message']}", markup=False)
+    for finding in at_or_above(review.get("unverified", []), fail_on or "high"):
+        console.print(f"  unverified [{finding['severity']}] {finding['rule_id']}: needs {finding['missing']}", markup=False)
 
 
 def at_or_above(findings: list[dict], severity: str) -> list[dict]:

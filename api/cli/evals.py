@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import getpass
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import click
 from rich.table import Table
 
-from api.cli._errors import EXIT_FAILED, EXIT_TOOL_ERROR
-from api.cli._output import console, error_console, json_option, print_json
+from api.cli._errors import EXIT_FAILED, EXIT_TOOL_ERROR, exits_1_when
+from api.cli._output import console, error_console, json_option, print_json, stderr_progress
 from engine.evals.isolation import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S
 
 SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
@@ -35,6 +33,7 @@ class ByteSize(click.ParamType):
             self.fail(f"{value!r} is not a size like 16G, 512M or none", param, ctx)
 
 
+@exits_1_when("a claim failed against its rerun (a harness that errored is a tool error)")
 @click.command()
 @click.argument("ref", metavar="NAME[@VERSION]")
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: the card's artifacts).")
@@ -44,10 +43,7 @@ class ByteSize(click.ParamType):
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who asked for the rerun (recorded in the audit log).")
 @json_option
 def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | None, progress: bool, by: str, as_json: bool) -> None:
-    """Re-run a version's claimed evaluations in isolated workers, compare each claim, store the results.
-
-    Exit 0 when every claim passes or cannot be compared, 1 when a claim fails, 2 when a harness errored.
-    """
+    """Re-run a version's claimed evaluations in isolated workers, compare each claim, store the results."""
     from engine.governance.reruns import rerun_stored_version
     from engine.store.database import open_lake
 
@@ -61,27 +57,11 @@ def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | No
         print_json(outcome)
     else:
         _print_table(outcome)
+    for result in outcome["evals"]:  # a tool error is named on stderr, whatever stdout holds
+        if result["status"] == "error":
+            error_console.print(f"error: {result['metric']} on {result['dataset']}/{result['split']}: {result['error']}", markup=False)
     statuses = {result["status"] for result in outcome["evals"]}
     sys.exit(EXIT_TOOL_ERROR if "error" in statuses else EXIT_FAILED if "fail" in statuses else 0)
-
-
-@contextmanager
-def stderr_progress(enabled: bool = True) -> Iterator[Callable[[str, float, float | None], None] | None]:
-    """A progress callback for rerun_evaluations drawing one rich bar per evaluation on stderr (None when off)."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bars: dict[str, int] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=error_console) as display:
-
-        def report(label: str, done: float, total: float | None) -> None:
-            if label not in bars:
-                bars[label] = display.add_task(label, total=total)
-            display.update(bars[label], completed=done, total=total)
-
-        yield report
 
 
 def _print_table(outcome: dict) -> None:

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 import yaml
 
-from api.cli._errors import EXIT_FAILED
+from api.cli._errors import EXIT_FAILED, exits_1_when
 from api.cli._output import console, error_console, json_option, print_json
 from engine.cards.hf_import import import_hf_readme
 from engine.errors import CardInvalid
 
 
+@exits_1_when("a README's front matter is malformed or does not make a valid card")
 @click.command(name="import-hf")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("model_cards"), show_default=True, help="Where to write the cards.")
@@ -21,7 +22,7 @@ from engine.errors import CardInvalid
 @click.option("--owner", help="Accountable owner (default: 'unassigned', which the completeness policy flags).")
 @json_option
 def import_hf(paths: tuple[Path, ...], out_dir: Path, name: str | None, version: str, owner: str | None, as_json: bool) -> None:
-    """Import Hugging Face READMEs (or folders holding one). Each failure is reported at file:line; exit 1 if any failed."""
+    """Import Hugging Face READMEs (or folders holding one); a batch imports every card it can, each failure reported at file:line."""
     if name and len(paths) > 1:
         raise click.UsageError("--name applies to a single PATH")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -7,18 +7,19 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from api.cli._errors import EXIT_FAILED
+from api.cli._errors import EXIT_FAILED, exits_1_when
 from api.cli._output import console, json_option, print_json
 from engine.facts import extract_facts
 from engine.facts.record import FACT_NAMES
 
 
+@exits_1_when("a file has a critical or high security finding (an unsafe pickle)")
 @click.command(name="inspect")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--no-digest", is_flag=True, help="Skip the sha256 of each file (headers only).")
 @json_option
 def inspect_model(path: Path, no_digest: bool, as_json: bool) -> None:
-    """Read facts from a model file or directory (never executing pickles). Exit 1 on a critical or high security finding."""
+    """Read facts from a model file or directory (never executing pickles)."""
     facts = extract_facts(path, digest=not no_digest).to_dict()
     findings = facts["security"]["findings"]
     if as_json:

@@ -6,19 +6,24 @@ import sys
 
 import click
 
-from api.cli._output import console, print_json
+from api.cli._output import console, json_option, print_json
 from engine.lineage.render import FORMATS
+
+
+# --json is the CLI's one JSON switch; --format picks among the drawings
+DRAWINGS = [name for name in FORMATS if name != "json"]
 
 
 @click.command()
 @click.argument("ref", metavar="NAME[@VERSION]")
 @click.option("--up", "direction", flag_value="up", help="Ancestors only.")
 @click.option("--down", "direction", flag_value="down", help="Descendants only.")
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(DRAWINGS), default="text", show_default=True, help="How to draw the graph.")
 @click.option("--suggest", is_flag=True, help="Propose likely parents recovered from the weights (nothing is written).")
 @click.option("--accept", metavar="PARENT[@VERSION]", help="Accept a suggested parent: stores an undeclared edge with its evidence.")
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who accepts (recorded in the evidence).")
-def lineage(ref: str, direction: str | None, output_format: str, suggest: bool, accept: str | None, by: str) -> None:
+@json_option
+def lineage(ref: str, direction: str | None, output_format: str, suggest: bool, accept: str | None, by: str, as_json: bool) -> None:
     """Show a model's lineage: declared parents, versions, children, path to root, siblings, verification."""
     from engine.store.database import open_lake
 
@@ -28,15 +33,15 @@ def lineage(ref: str, direction: str | None, output_format: str, suggest: bool, 
             if accept:
                 from engine.lineage.suggestions import accept_suggestion
 
-                _print(accept_suggestion(session, ref, accept, by), output_format, _accepted_text)
+                _print(accept_suggestion(session, ref, accept, by), as_json, _accepted_text)
             elif suggest:
                 from engine.lineage.suggestions import suggest_parents
 
-                _print(suggest_parents(session, ref), output_format, _suggestions_text)
+                _print(suggest_parents(session, ref), as_json, _suggestions_text)
             else:
                 from engine.lineage.graph import lineage_graph
 
-                sys.stdout.write(FORMATS[output_format](lineage_graph(session, ref, direction or "both")))
+                sys.stdout.write(FORMATS["json" if as_json else output_format](lineage_graph(session, ref, direction or "both")))
     finally:
         lake.dispose()
 
@@ -44,7 +49,7 @@ def lineage(ref: str, direction: str | None, output_format: str, suggest: bool, 
 @click.command()
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of text.")
+@json_option
 @click.option("--top", default=10, show_default=True, help="Changed tensors and layers to list.")
 def diff(a: str, b: str, as_json: bool, top: int) -> None:
     """Diff two models, A -> B (NAME[@VERSION] in the lake, or paths): architecture, weights, data, performance, card."""
@@ -68,8 +73,8 @@ def diff(a: str, b: str, as_json: bool, top: int) -> None:
         console.print(_diff_text(result, top), markup=False, highlight=False)
 
 
-def _print(result: dict, output_format: str, as_text) -> None:
-    if output_format == "json":
+def _print(result: dict, as_json: bool, as_text) -> None:
+    if as_json:
         print_json(result)
     else:
         console.print(as_text(result), markup=False, highlight=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from api.cli._errors import EXIT_TOOL_ERROR
+from api.cli._errors import EXIT_TOOL_ERROR, exits_1_when
 from api.cli._output import console, error_console, json_option, print_json
 from engine.errors import PolicyInvalid, UsageError
 from engine.paths import POLICIES_DIR
@@ -30,53 +30,84 @@ def _load_rules(policies: Path, waivers: Path | None):
         sys.exit(EXIT_TOOL_ERROR)
 
 
+@exits_1_when("a rule at or above --fail-on failed, or applies but went unchecked, or a card is invalid")
 @click.command()
-@click.argument("card_path", metavar="CARD|README.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("card_paths", metavar="CARD|README.md...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--weights", type=click.Path(exists=True, path_type=Path),
-              help="Model file or directory to read facts from (default: the card's own artifacts, relative to the card; a README names none).")
+              help="Model file or directory to read facts from (default: each card's own artifacts, relative to the card; a README names none); one CARD only.")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations (harnesses) and check the claims against them.")
 @click.option("--policies", "policies_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=POLICIES_DIR,
               show_default="policies/", help="Directory of policy packs (*.yaml).")
 @click.option("--waivers", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML file of waivers.")
 @click.option("--format", "formats", default="", metavar="LIST", help="Reports to write: json,sarif,junit,md,html,pdf.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Directory for the reports (default: stdout, one text format).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the reports (default: stdout, one text format, one card): modellake-audit.EXT for one card, NAME@VERSION.EXT for each of several.")
+@click.option("--combined", is_flag=True, help="With several cards: one SARIF file (modellake-audit.sarif, one run) for them all.")
 @click.option("--fail-on", default="high", show_default=True, type=_SEVERITY,
               help="Exit 1 when a rule at or above this severity fails, or applies but could not be checked (unverified).")
 @click.option("--allow-unverified", is_flag=True,
               help="Do not fail on unverified rules (their evidence is missing); the reports still list each one and what would settle it.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today): makes audits reproducible.")
-def audit(card_path: Path, weights: Path | None, rerun: bool, policies_dir: Path, waivers: Path | None, formats: str, out: Path | None,
-          fail_on: str, allow_unverified: bool, as_of: dt.datetime | None) -> None:
-    """Review one card (or README.md) against the policies, write reports; exit 0 pass, 1 a rule at or above --fail-on failed or went unchecked, 2 tool error.
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bars on stderr (cards of a batch, reruns).")
+@json_option
+def audit(card_paths: tuple[Path, ...], weights: Path | None, rerun: bool, policies_dir: Path, waivers: Path | None, formats: str,
+          out: Path | None, combined: bool, fail_on: str, allow_unverified: bool, as_of: dt.datetime | None, progress: bool, as_json: bool) -> None:
+    """Review cards (or READMEs) against the policies (the CI gate: no server, no database) and write their reports.
 
-    Facts come from --weights, else from the files the card lists under `artifacts` (as `submit` reads them).
+    Facts come from --weights, else from the files each card lists under `artifacts` (as `submit` reads them). Many cards
+    run in one process and share the policy packs; --json prints each card's verdict, counts and reports (one card: an object).
     """
-    from engine.governance.evidence import card_with_facts
+    from api.cli._batch import print_outcomes_json, run_batch, worst_exit_code
     from engine.governance.review import review_card
     from engine.reports import parse_formats, render_report
 
     chosen = parse_formats(formats)
-    if out is None and (len(chosen) > 1 or any(fmt.name == "pdf" for fmt in chosen)):
-        raise UsageError("several formats or pdf need --out DIR")
+    several = len(card_paths) > 1
+    if out is None and (several and chosen or len(chosen) > 1 or any(fmt.name == "pdf" for fmt in chosen)):
+        raise UsageError("several cards need --out DIR for their reports" if several else "several formats or pdf need --out DIR")
+    if as_json and chosen and out is None:
+        raise UsageError("--json prints the summary on stdout; write the reports with --out DIR")
+    if weights is not None and several:
+        raise UsageError("--weights applies to one CARD; several cards are each read from their own artifacts")
+    if combined and not (several and any(fmt.name == "sarif" for fmt in chosen) and out is not None):
+        raise UsageError("--combined writes one SARIF file for several cards: give several CARDs, --format sarif and --out DIR")
     packs, waiver_list = _load_rules(policies_dir, waivers)
-    card, files, facts = card_with_facts(card_path, weights)
-    evals = None
-    if rerun:
-        from engine.evals import rerun_evaluations
+    reviews = []
+    to_stderr = out is None and bool(chosen)
 
-        evals = rerun_evaluations(card, files.root)
-    review = review_card(card, facts, evals, packs=packs, waivers=waiver_list, now=as_of.date() if as_of else None, fail_on=fail_on)
-    if out is None and chosen:
-        sys.stdout.write(render_report(review, chosen[0]))
-    elif chosen:
-        out.mkdir(parents=True, exist_ok=True)
-        for fmt in chosen:
-            report = render_report(review, fmt)
-            target = out / f"modellake-audit.{fmt.extension}"
-            target.write_bytes(report) if isinstance(report, bytes) else target.write_text(report, encoding="utf-8")
-            error_console.print(f"wrote {target}", markup=False)
-    _print_summary(review, fail_on, allow_unverified, to_stderr=out is None and bool(chosen))
-    sys.exit(review.exit_code(fail_on, allow_unverified=allow_unverified))
+    def audit_one(card, known, report) -> tuple[dict, int]:
+        files, facts = known
+        evals = None
+        if rerun:
+            from engine.evals import rerun_evaluations
+
+            evals = rerun_evaluations(card, files.root, progress=report)
+        review = review_card(card, facts, evals, packs=packs, waivers=waiver_list, now=as_of.date() if as_of else None, fail_on=fail_on)
+        reviews.append(review)
+        if out is None and chosen:
+            sys.stdout.write(render_report(review, chosen[0]))
+        stem = review.target.replace("/", "__") if several else "modellake-audit"
+        written = [_write_report(render_report(review, fmt), out / f"{stem}.{fmt.extension}")
+                   for fmt in chosen if out is not None and not (combined and fmt.name == "sarif")]
+        code = review.exit_code(fail_on, allow_unverified=allow_unverified)
+        return {"target": review.target, "verdict": review.verdict, "counts": review.counts(), "reports": written}, code
+
+    outcomes = run_batch(card_paths, weights, audit_one, verb="audit", progress=progress and (rerun or several),
+                         show=lambda outcome: None if as_json or outcome.error else _print_summary(reviews[-1], fail_on, allow_unverified, to_stderr))
+    if combined:
+        from engine.reports.sarif import render_combined_sarif
+
+        _write_report(render_combined_sarif(reviews), out / "modellake-audit.sarif")
+    if as_json:
+        print_outcomes_json(outcomes)
+    sys.exit(worst_exit_code(outcomes))
+
+
+def _write_report(report: str | bytes, target: Path) -> str:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(report) if isinstance(report, bytes) else target.write_text(report, encoding="utf-8")
+    error_console.print(f"wrote {target}", markup=False)
+    return str(target)
 
 
 def _print_summary(review, fail_on: str, allow_unverified: bool, to_stderr: bool) -> None:
@@ -115,6 +146,7 @@ def list_policies(policies_dir: Path, as_json: bool) -> None:
     console.print(table)
 
 
+@exits_1_when("the card file is invalid")
 @click.command(name="export-bom")
 @click.argument("target", metavar="CARD|NAME[@VERSION]")
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="For a card file: facts and digests are read from these files.")

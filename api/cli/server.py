@@ -7,7 +7,7 @@ import sys
 import click
 from rich.table import Table
 
-from api.cli._errors import EXIT_FAILED
+from api.cli._errors import EXIT_FAILED, exits_1_when
 from api.cli._output import console, error_console, json_option, print_json
 from engine.roles import ROLES
 
@@ -65,13 +65,17 @@ def list_tokens(as_json: bool) -> None:
 
 @token.command(name="revoke")
 @click.argument("token_id", type=int)
-def revoke_token(token_id: int) -> None:
+@json_option
+def revoke_token(token_id: int, as_json: bool) -> None:
     """Revoke a token by id: it stops working at once."""
     from engine.store.database import open_lake
     from engine.tokens import revoke_token as revoke
 
     revoke(open_lake(), token_id, by=f"cli:{getpass.getuser()}")
-    console.print(f"token {token_id} revoked")
+    if as_json:
+        print_json({"id": token_id, "revoked": True})
+    else:
+        console.print(f"token {token_id} revoked")
 
 
 @click.group(name="audit-log")
@@ -79,10 +83,11 @@ def audit_log() -> None:
     """The append-only audit log of every state change, chained by hashes."""
 
 
+@exits_1_when("an entry was altered, removed or relinked")
 @audit_log.command(name="verify")
 @json_option
 def verify(as_json: bool) -> None:
-    """Check the hash chain; exit 1 and print the first bad entry if it was tampered with."""
+    """Check the hash chain; print the first bad entry if it was tampered with."""
     from engine.audit import verify_chain
     from engine.store.database import open_lake
 

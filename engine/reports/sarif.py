@@ -19,23 +19,44 @@ OUTCOME_LEVELS = {"error": "error", "unverified": "note"}
 
 
 def sarif_log(review) -> dict:
-    rules = sorted({finding.rule_id: finding for finding in review.findings}.values(), key=lambda finding: finding.rule_id)
-    index = {finding.rule_id: position for position, finding in enumerate(rules)}
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "modellake", "informationUri": "https://github.com/modellake/modellake",
-                                "rules": [_descriptor(finding) for finding in rules]}},
-            "automationDetails": {"id": f"modellake-audit/{review.target}"},
-            "results": [_result(finding, index[finding.rule_id], review) for finding in review.findings if finding.outcome in REPORTED],
-            "properties": {"verdict": review.verdict, "inputs_digest": review.inputs_digest, "as_of": review.as_of},
-        }],
-    }
+    return _log(_run([review], f"modellake-audit/{review.target}", _review_properties(review)))
 
 
 def render_sarif(review) -> str:
-    return json.dumps(sarif_log(review), indent=2, ensure_ascii=False, default=str) + "\n"
+    return _dump(sarif_log(review))
+
+
+def render_combined_sarif(reviews: list) -> str:
+    """One SARIF run for several cards (one upload to code scanning): each rule described once, every card's results."""
+    return _dump(_log(_run(reviews, "modellake-audit", {"targets": [{"target": review.target} | _review_properties(review) for review in reviews]})))
+
+
+def _log(run: dict) -> dict:
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _run(reviews: list, automation_id: str, properties: dict) -> dict:
+    described = {}
+    for review in reviews:
+        described |= {finding.rule_id: finding for finding in review.findings if finding.rule_id not in described}
+    rules = sorted(described.values(), key=lambda finding: finding.rule_id)
+    index = {finding.rule_id: position for position, finding in enumerate(rules)}
+    return {
+        "tool": {"driver": {"name": "modellake", "informationUri": "https://github.com/modellake/modellake",
+                            "rules": [_descriptor(finding) for finding in rules]}},
+        "automationDetails": {"id": automation_id},
+        "results": [_result(finding, index[finding.rule_id], review) for review in reviews for finding in review.findings
+                    if finding.outcome in REPORTED],
+        "properties": properties,
+    }
+
+
+def _review_properties(review) -> dict:
+    return {"verdict": review.verdict, "inputs_digest": review.inputs_digest, "as_of": review.as_of}
+
+
+def _dump(log: dict) -> str:
+    return json.dumps(log, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def _descriptor(finding) -> dict:

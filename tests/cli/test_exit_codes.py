@@ -67,13 +67,11 @@ class Setup:
         return str(path)
 
     def stored(self, ref_card: str = EXAMPLE, by: str = "sam") -> str:
-        """Submit a card straight through the engine; returns its ref."""
+        """Submit a card straight through the engine (no evidence: no case here needs facts); returns its ref."""
         from engine.cards import load_card
-        from engine.governance.evidence import gather_evidence
         from engine.governance.submission import submit
 
-        card = load_card(ref_card)
-        return submit(self.lake, card, gather_evidence(card), submitted_by=by).ref
+        return submit(self.lake, load_card(ref_card), submitted_by=by).ref
 
     def rerun_card(self, value: float, harness: str = "echo") -> str:
         from engine.evals import registered_harness
@@ -92,11 +90,13 @@ class Setup:
 
         return str(write_safetensors(self.tmp / "model.safetensors", {"w": np.zeros((2, 2), dtype=np.float32)}))
 
-    def audit_history(self) -> None:
+    def audit_history(self) -> str:
+        """Two audited changes (token creations); returns the first token's id."""
         from engine.tokens import create_token
 
-        create_token(self.lake, name="rita", role="reviewer", by="test")
+        first, _ = create_token(self.lake, name="rita", role="reviewer", by="test")
         create_token(self.lake, name="sam", role="submitter", by="test")
+        return str(first)
 
 
 def _tamper(s: Setup) -> list[str]:
@@ -148,7 +148,7 @@ CASES = {
               1: lambda s: ["audit", VIOLATING, "--as-of", "2026-06-01"], 2: lambda s: ["audit", VIOLATING, "--format", "json,sarif"]},
     "policies": {0: lambda s: ["policies", "--json"],
                  2: lambda s: ["policies", "--policies", str(Path(s.write("p/bad.yaml", "pack: bad\nrules: 3\n")).parent)]},
-    "export-bom": {0: lambda s: ["export-bom", EXAMPLE, "--out", str(s.tmp / "bom.json")],
+    "export-bom": {0: lambda s: ["export-bom", EXAMPLE, "--out", str(s.tmp / "bom.json")], 1: lambda s: ["export-bom", s.write("bad.yaml", INVALID_CARD)],
                    2: lambda s: ["export-bom", "acme/stored", "--weights", EXAMPLE]},
     "lineage": {0: lambda s: ["lineage", s.stored(), "--json"], 2: lambda s: (s.lake, ["lineage", "nobody", "--json"])[1]},
     "diff": {0: lambda s: ["diff", s.safetensors(), s.safetensors(), "--json"], 2: lambda s: (s.lake, ["diff", "nobody@1", "nobody@2"])[1]},
@@ -161,7 +161,7 @@ CASES = {
     "token create": {0: lambda s: (s.lake, ["token", "create", "--role", "reader", "--name", "rex", "--json"])[1],
                      2: lambda s: ["token", "create", "--role", "root", "--name", "x"]},
     "token list": {0: lambda s: (s.lake, ["token", "list", "--json"])[1], 2: lambda s: ["token", "list", "--bogus"]},
-    "token revoke": {0: lambda s: (s.audit_history(), ["token", "revoke", "1", "--json"])[1],
+    "token revoke": {0: lambda s: ["token", "revoke", s.audit_history(), "--json"],
                      2: lambda s: (s.lake, ["token", "revoke", "999"])[1]},
     "audit-log verify": {0: lambda s: (s.audit_history(), ["audit-log", "verify", "--json"])[1], 1: _tamper,
                          2: lambda s: ["audit-log", "verify", "--bogus"]},

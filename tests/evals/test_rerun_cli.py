@@ -69,7 +69,7 @@ def test_rerun_memory_limit_option_parses_sizes():
 
 
 def test_progress_bars_draw_on_stderr():
-    from api.cli.evals import stderr_progress
+    from api.cli._output import stderr_progress
 
     with stderr_progress(enabled=True) as report:
         report("echo: accuracy on modellake/reviews/test", 1, 2)

@@ -23,7 +23,7 @@ def chain(lake_env, submit_member):
     """UPSTREAM (external) -> minilm -> minilm-sts -> minilm-sts-fp16, plus minilm-top2 beside minilm-sts; returns the status of each."""
     submit_member("minilm", base_model=UPSTREAM, base_model_relation="finetune")
     statuses = {name: submit_member(name).status for name in ("minilm-sts", "minilm-sts-fp16", "minilm-top2")}
-    return statuses | {"minilm": json.loads(run("lineage", "family/minilm", "--format", "json").output)["nodes"][0]["status"]}
+    return statuses | {"minilm": json.loads(run("lineage", "family/minilm", "--json").output)["nodes"][0]["status"]}
 
 
 def test_whole_output_of_a_small_graph_in_mermaid_dot_and_text(chain):
@@ -68,12 +68,12 @@ def test_whole_output_of_a_small_graph_in_mermaid_dot_and_text(chain):
 
 
 def test_json_up_and_down_from_the_root(chain):
-    down = json.loads(run("lineage", "family/minilm", "--down", "--format", "json").output)
+    down = json.loads(run("lineage", "family/minilm", "--down", "--json").output)
     assert (down["focus"], down["direction"], down["path_to_root"], down["siblings"]) == ("family/minilm@1.0", "down", ["family/minilm@1.0"], [])
     assert {(e["parent"], e["child"], e["relation"], e["verified"]) for e in down["edges"]} == {
         ("family/minilm@1.0", "family/minilm-sts@1.0", "finetune", True), ("family/minilm@1.0", "family/minilm-top2@1.0", "finetune", True),
         ("family/minilm-sts@1.0", "family/minilm-sts-fp16@1.0", "quantized", True)}
-    up = json.loads(run("lineage", "family/minilm", "--up", "--format", "json").output)
+    up = json.loads(run("lineage", "family/minilm", "--up", "--json").output)
     (edge,) = up["edges"]
     assert (edge["parent"], edge["verified"], edge["reason"]) == (UPSTREAM, None, f"parent not in the lake yet: {UPSTREAM}")
     assert {n["key"]: n["in_lake"] for n in up["nodes"]} == {"family/minilm@1.0": True, UPSTREAM: False}
@@ -88,4 +88,4 @@ def test_unknown_model_exits_2_with_a_clear_message(lake_env):
 
 def test_unknown_format_is_a_usage_error(lake_env):
     result = run("lineage", "family/minilm", "--format", "svg")
-    assert result.exit_code == 2 and "'svg' is not one of 'text', 'mermaid', 'json', 'dot'" in result.stderr
+    assert result.exit_code == 2 and "'svg' is not one of 'text', 'mermaid', 'dot'" in result.stderr

@@ -90,10 +90,10 @@ def test_suggestions_name_the_true_parents_and_nothing_is_written_until_the_owne
                                       "(suggested: family/minilm-sts@1.0)")
     assert lineage_rows(undeclared_family) == 0  # suggesting, showing and refusing wrote nothing
 
-    accepted = run("lineage", "family/minilm-sts-legal", "--accept", "family/minilm-sts", "--by", "alice", "--format", "json")
+    accepted = run("lineage", "family/minilm-sts-legal", "--accept", "family/minilm-sts", "--by", "alice", "--json")
     assert accepted.exit_code == 0, accepted.output
     assert json.loads(accepted.output)["accepted"] == ["family/minilm-sts@1.0"]
-    graph = json.loads(run("lineage", "family/minilm-sts-legal", "--up", "--format", "json").output)
+    graph = json.loads(run("lineage", "family/minilm-sts-legal", "--up", "--json").output)
     (edge,) = graph["edges"]
     assert (edge["parent"], edge["child"], edge["relation"], edge["declared"], edge["verified"]) == (
         "family/minilm-sts@1.0", "family/minilm-sts-legal@1.0", "finetune", False, True)
@@ -104,7 +104,7 @@ def test_suggestions_name_the_true_parents_and_nothing_is_written_until_the_owne
     assert "(finetune, verified, accepted suggestion)" in run("lineage", "family/minilm-sts-legal", "--up").output
 
     # accepting one parent of a recovered merge links both, verified as a combination of the two
-    merge = run("lineage", "family/minilm-soup", "--accept", "family/minilm-top2", "--by", "alice", "--format", "json")
+    merge = run("lineage", "family/minilm-soup", "--accept", "family/minilm-top2", "--by", "alice", "--json")
     assert merge.exit_code == 0, merge.output
     body = json.loads(merge.output)
     assert (sorted(body["accepted"]), body["relation"], body["evidence"]["verified"]) == (
@@ -129,5 +129,5 @@ def test_recovery_and_acceptance_work_from_stored_fingerprints_once_the_files_ar
     with lake_env.transaction() as session:
         (suggestion,) = suggest_parents(session, "family/minilm-sts-legal")["suggestions"]
     assert (suggestion["parent"], suggestion["relation"]) == ("family/minilm-sts@1.0", "finetune")
-    accepted = json.loads(run("lineage", "family/minilm-sts-legal", "--accept", "family/minilm-sts", "--format", "json").output)
+    accepted = json.loads(run("lineage", "family/minilm-sts-legal", "--accept", "family/minilm-sts", "--json").output)
     assert (accepted["evidence"]["verified"], accepted["evidence"]["basis"]) == (True, "sketch")
