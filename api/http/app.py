@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, lake: Lake | None = None, co
         middleware=[DefineMiddleware(TokenAuthentication, exclude=["^/schema"])],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=config.max_body_bytes,
-        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=add_template_helpers),
         openapi_config=OpenAPIConfig(title="Model Lake", version="1", path="/schema",
                                      components=Components(security_schemes={"token": SecurityScheme(type="http", scheme="bearer")}),
                                      security=[{"token": []}],
@@ -52,6 +52,16 @@ def create_app(settings: Settings | None = None, *, lake: Lake | None = None, co
                                      render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin()]),
         on_shutdown=[lake.dispose] if owns_lake else [],
     )
+
+
+def add_template_helpers(engine: JinjaTemplateEngine) -> None:
+    """What the review page's templates need to show values: digests shortened, numbers grouped by thousands."""
+    from api.http.review_view import digest_parts, is_digest, short_digest
+
+    engine.engine.filters["short_digest"] = short_digest
+    engine.engine.filters["digest_parts"] = digest_parts
+    engine.engine.filters["number"] = lambda value: f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+    engine.engine.tests["digest"] = is_digest
 
 
 def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -31,6 +31,7 @@ class DecisionForm:
     ref: str
     decision: str
     comment: str
+    next: str = "/ui/reviews"  # the page to return to (the review page sends itself)
 
 
 @dataclass
@@ -105,19 +106,35 @@ def catalog(request: Request, lake: LakeDep, q: FromQuery[str | None] = None, st
 
 @get("/models/{ref:path}", opt=permission("read"), sync_to_thread=True)
 def model_page(request: Request, ref: Annotated[Path, REF], lake: LakeDep) -> Template:
-    """Card, facts, findings with evidence, the human decision and the lineage picture."""
-    from engine.catalog import version_detail
-    from engine.lineage import lineage_graph
-    from engine.governance.stored_reviews import version_review
-
+    """The review page: what failed first (claimed against observed), what was not checked and what would settle it,
+    the decision beside it, then lineage, facts and the card with numbered lines the findings link to."""
+    from api.http import review_view as view
     from api.http.lineage_svg import lineage_svg
+    from engine.catalog import version_detail
+    from engine.governance.stored_reviews import version_review
+    from engine.lineage import lineage_graph
 
-    ref = str(ref).lstrip("/")
-    detail = version_detail(ref, lake)
+    detail = version_detail(str(ref).lstrip("/"), lake)
     review, meta = version_review(lake, f"{detail['name']}@{detail['version']}")
     with lake.transaction() as session:
         graph = lineage_graph(session, meta["ref"])
-    return page("model.html", request, detail=detail, review=review.to_dict(), meta=meta, lineage_svg=lineage_svg(graph))
+    roots = view.path_roots(detail["source"], detail["card"])
+    card_text = detail.pop("card_text")  # shown as the submitter wrote it
+    detail, review = view.shown_paths(detail, roots), view.shown_paths(review.to_dict(), roots)
+    groups, settled = view.grouped_findings(review)
+    return page("model.html", request, detail=detail, review=review, meta=meta, groups=groups, settled=settled,
+                card_file=detail["source"], card_lines=view.card_lines(card_text, view.cited_lines(review)),
+                compare=view.compare_targets(meta["ref"], detail["versions"], detail["name"], graph),
+                refusal=view.decision_refusal(request.user, meta["submitted_by"]), lineage_svg=lineage_svg(graph))
+
+
+@get("/diff", opt=permission("read"), sync_to_thread=True)
+def diff_page(request: Request, lake: LakeDep, a: FromQuery[str], b: FromQuery[str]) -> Template:
+    """What changed from lake version A to B (the same diff as GET /diff and `modellake diff`; lake references only)."""
+    from api.http.review_view import shown_paths
+    from engine.lineage.diff import diff_models, lake_side
+
+    return page("diff.html", request, diff=shown_paths(diff_models(lake_side(a, lake), lake_side(b, lake)), ()))
 
 
 @get("/reviews", opt=permission("read"), sync_to_thread=True)
@@ -135,7 +152,7 @@ def decide_from_form(request: Request, data: URLEncodedBody[DecisionForm], lake:
     from engine.governance.decisions import decide
 
     decide(lake, data.ref, data.decision, by=request.user.name, comment=data.comment)
-    return Redirect("/ui/reviews")
+    return Redirect(data.next if data.next.startswith("/ui/") else "/ui/reviews")
 
 
 @get("/chat", opt=permission("read"))
@@ -151,4 +168,4 @@ def chat_ask(request: Request, data: URLEncodedBody[ChatForm], lake: LakeDep) ->
     return page("chat.html", request, answer=answer, question=data.question, conversation_id=answer.get("conversation_id") or "")
 
 
-ROUTES = [login_page, login, logout, catalog, model_page, review_queue_page, decide_from_form, chat_page, chat_ask]
+ROUTES = [login_page, login, logout, catalog, model_page, diff_page, review_queue_page, decide_from_form, chat_page, chat_ask]

@@ -29,7 +29,7 @@ def decide(lake: Lake, ref: str, decision: str, *, by: str, comment: str) -> dic
         raise UsageError("a decision needs a comment saying why")
     with lake.transaction() as session:
         version = get_version(session, ref)
-        if version.submitted_by and version.submitted_by == by:
+        if decides_own_submission(version.submitted_by, by):
             raise Forbidden(f"{by} submitted {version.ref} and cannot decide on it (separation of duties)")
         if (version.evidence or {}).get("state") == "pending":
             pending = sorted(name for name, job in version.evidence["jobs"].items() if job["state"] == "pending")
@@ -46,6 +46,11 @@ def decide(lake: Lake, ref: str, decision: str, *, by: str, comment: str) -> dic
         record_change(session, actor=by, action=f"version.{decision}", target=version.ref, before={"status": before},
                       after={"status": version.status, "decision": decision, "comment": comment}, detail={"comment": comment})
         return {"ref": version.ref, "status": version.status, "previous_status": before, "decision": decision, "decided_by": by, "comment": comment}
+
+
+def decides_own_submission(submitted_by: str | None, by: str) -> bool:
+    """Separation of duties: nobody decides on a version they submitted (the UI asks before offering the buttons)."""
+    return bool(submitted_by) and submitted_by == by
 
 
 def latest_review(session: Session, version_id: int) -> ReviewRecord | None:

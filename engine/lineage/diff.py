@@ -33,11 +33,16 @@ def resolve_side(text: str, lake=None) -> DiffSide:
         return DiffSide(text, ModelSource.of(text))
     if lake is None:
         raise UsageError(f"{text!r} is neither a model file or directory nor, without a lake, a lake reference")
+    return lake_side(text, lake)
+
+
+def lake_side(ref: str, lake) -> DiffSide:
+    """A lake reference NAME[@VERSION]: its card, reruns and files as the lake knows them (never a path on disk)."""
     from engine.lineage.edges import model_source
     from engine.store.versions import get_version
 
     with lake.transaction() as session:
-        version: ModelVersion = get_version(session, text)
+        version: ModelVersion = get_version(session, ref)
         reruns = [run.result for run in session.execute(select(EvalRun).where(EvalRun.version_id == version.id).order_by(EvalRun.id)).scalars()]
         return DiffSide(version.ref, model_source(version), version.card, reruns)
 

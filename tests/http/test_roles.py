@@ -42,6 +42,7 @@ ENDPOINTS = [
     ("GET", "/", "/", None, "public"),
     ("GET", "/ui", "/ui", None, "read"),
     ("GET", "/ui/models/{ref:path}", "/ui/models/acme/tiny", None, "read"),
+    ("GET", "/ui/diff", "/ui/diff?a=acme/tiny&b=acme/tiny", None, "read"),
     ("GET", "/ui/reviews", "/ui/reviews", None, "read"),
     ("POST", "/ui/decisions", "/ui/decisions", ("form", DECISION), "decide"),
     ("GET", "/ui/chat", "/ui/chat", None, "read"),
