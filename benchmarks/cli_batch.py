@@ -34,12 +34,21 @@ EXTRA_ARGS = {"submit": ["--by", "benchmark"], "audit": ["--as-of", "2026-12-01"
 def write_cards(folder: Path, count: int) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for data in synthetic_cards(count):
+    for data in synthetic_cards(count)[:count]:  # the generator adds family members past `count`
         data = {key: value for key, value in data.items() if key != "_flaw"}
         path = folder / f"{data['name'].replace('/', '__')}.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False))
         paths.append(str(path))
     return paths
+
+
+def stored_versions(lake) -> int:
+    from sqlalchemy import func, select
+
+    from engine.store.tables import ModelVersion
+
+    with lake.transaction() as session:
+        return session.execute(select(func.count()).select_from(ModelVersion)).scalar_one()
 
 
 def empty(lake) -> None:
@@ -52,7 +61,7 @@ def timed(args: list[str], env: dict) -> float:
     start = time.perf_counter()
     done = subprocess.run([MODELLAKE, *args], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1) or "Traceback" in done.stderr:  # 1 is a card failing its review; nothing else is
         raise SystemExit(f"{' '.join(args[:3])}... exited {done.returncode}: {done.stderr[-1500:]}")
     return elapsed
 
@@ -71,8 +80,11 @@ def main() -> None:
         for command in args.commands.split(","):
             empty(lake)
             per_process = [timed([command, card, *EXTRA_ARGS[command]], env) for card in cards]
+            stored = stored_versions(lake)
             empty(lake)
             batch = timed([command, *cards, "--no-progress", *EXTRA_ARGS[command]], env)
+            if stored_versions(lake) != stored:  # both sides did the same work (submit stores every card, audit none)
+                raise SystemExit(f"{command}: {stored} versions stored one by one, {stored_versions(lake)} by the batch")
             before = sum(per_process)
             print(f"{command}: {len(cards)} processes {before:.1f} s (median {statistics.median(per_process):.2f} s each)  |  "
                   f"one process {batch:.1f} s ({batch / len(cards):.2f} s a card)  |  {before / batch:.1f}x faster")

@@ -138,7 +138,7 @@ CASES = {
     "show": {0: lambda s: ["show", s.stored(), "--json"], 2: lambda s: (s.lake, ["show", "nobody@1"])[1]},
     "inspect": {0: lambda s: ["inspect", s.safetensors()], 1: _evil_pickle, 2: lambda s: ["inspect", str(s.tmp / "missing")]},
     "import-hf": {0: lambda s: ["import-hf", str(text_model_dir() / "README.md"), "--out", str(s.tmp)],
-                  1: lambda s: ["import-hf", s.write("README.md", "# no front matter\n"), "--out", str(s.tmp)],
+                  1: lambda s: ["import-hf", s.write("README.md", "---\nlicense: mit\ntags: [a\n---\n"), "--out", str(s.tmp)],
                   2: lambda s: ["import-hf", str(s.tmp / "missing.md")]},
     "review": {0: lambda s: ["review", s.stored(by="sam"), "--approve", "-m", "fine", "--by", "rita"],
                2: lambda s: ["review", s.stored(by="sam"), "--approve", "-m", "mine", "--by", "sam"]},  # separation of duties
