@@ -58,7 +58,8 @@ def test_rerun_reports_unknown_harness_as_a_tool_error(lake_env, tmp_path):
     submit(lake_env, load_card(tmp_path / "card.yaml"))
     result = CliRunner().invoke(main, ["rerun", "acme/review-probe", "--json", "--weights", str(tmp_path / "card.yaml")])
     assert result.exit_code == 2
-    assert {r["status"] for r in json.loads(result.output)["evals"]} == {"error"}
+    assert {r["status"] for r in json.loads(result.stdout)["evals"]} == {"error"}
+    assert result.stderr.startswith("error: accuracy on modellake/reviews/test: ")  # the tool error is named on stderr
 
 
 def test_rerun_memory_limit_option_parses_sizes():
