@@ -158,6 +158,9 @@ CASES = {
     # the demo's success builds every real model (minutes of CPU): tests/demo/test_demo_lake.py runs that build; here, its help
     "demo": {0: lambda s: ["demo", "--help"], 2: lambda s: ["demo", "--port", "eighty"]},
     "serve": {0: _serve_until_stopped, 2: lambda s: ["serve", "--port", "eighty"]},
+    # a worker runs until it is signalled: tests/jobs runs real workers and stops them; here, its help
+    "worker": {0: lambda s: ["worker", "--help"], 2: lambda s: ["worker", "--concurrency", "many"]},
+    "jobs": {0: lambda s: (s.lake, ["jobs", "--json"])[1], 2: lambda s: ["jobs", "--state", "sleeping"]},
     "token create": {0: lambda s: (s.lake, ["token", "create", "--role", "reader", "--name", "rex", "--json"])[1],
                      2: lambda s: ["token", "create", "--role", "root", "--name", "x"]},
     "token list": {0: lambda s: (s.lake, ["token", "list", "--json"])[1], 2: lambda s: ["token", "list", "--bogus"]},
@@ -199,7 +202,8 @@ def test_version():
 
 def test_json_is_the_one_json_switch():
     """Every command that prints data takes --json; no command offers JSON through another option."""
-    prints_no_data = {"serve": "runs the server", "demo": "builds and serves the demo", "export-bom": "always writes CycloneDX JSON"}
+    prints_no_data = {"serve": "runs the server", "demo": "builds and serves the demo", "worker": "runs jobs until stopped",
+                      "export-bom": "always writes CycloneDX JSON"}
     missing, other = [], []
     for path, command in leaf_commands().items():
         names = {option for param in command.params for option in getattr(param, "opts", [])}
