@@ -14,6 +14,7 @@ from engine.claims.values import PARSERS, Parsed
 NUMERIC_FIELDS = frozenset({"parameters", "context_length", "max_sequence_length", "layers", "hidden_size", "attention_heads", "kv_heads",
                             "vocab_size", "embedding_dim"})
 SECTION_FIELDS = ("intended_uses", "out_of_scope_uses", "limitations")
+TITLE_FIELDS = frozenset({"base_model"})  # a title states lineage; its sizes and types name the repository, not a claim
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(*`\"'])")
 _LABEL = re.compile(r"^\s*([A-Za-z#][^:]{0,60}?)\s*:\s*(.*)$", re.DOTALL)
 _FAMILY_STATEMENT = re.compile(r"\b(?:models|sizes|family|series|collection|variants|versions|checkpoints)\b", re.IGNORECASE)
@@ -23,12 +24,20 @@ _FILE_HEADER = re.compile(r"^(?:name|file ?name|files?|model file|branch|tag|dow
 _FILE_CELL = re.compile(r"\.(?:gguf|safetensors|bin|pt|onnx)$|:[\w.-]+$|^main$|^gptq-|^awq-|^\w+-\d+bit", re.IGNORECASE)
 _TRAINING_LOG = re.compile(r"\b(?:epoch|step|training loss)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"^(?:TPU|GPU|A100|H100|V100|(?:English|This|These|Our|It|We|See|Here|Supervised|Direct|Reinforcement)\b)")
+_ALL_SIZES = re.compile(r"\b(?:models? of all sizes|(?:all|every|each) (?:model )?sizes?)\b", re.IGNORECASE)  # includes this one
 _PARTIAL_TENSORS = re.compile(r"\b(?:embed(?:ding)?s?|output weights|some of these)\b", re.IGNORECASE)
 _BOILERPLATE = re.compile(r"more information needed|users \(both direct and downstream\) should be made aware", re.IGNORECASE)
 _LINK_WORDS = re.compile(r"^(?:paper|here|this|link|blog|code|github|repo(?:sitory)?)$", re.IGNORECASE)
-_DATA_WORDS = re.compile(r"\b(?:dataset|corpus|data)\b", re.IGNORECASE)
+_DATA_WORDS = re.compile(r"\b(?:datasets?|corpus|corpora|data)\b", re.IGNORECASE)
 _USE_CUE = re.compile(r"\b(?:use|used|intended|for)\b", re.IGNORECASE)
+_SECTION_CUES = {"intended_uses": re.compile(r"\b(?:use[sd]?|useful|usage|intended|suited|designed for)\b", re.IGNORECASE),
+                 "out_of_scope_uses": re.compile(r"\b(?:not|never|out[- ]of[- ]scope|prohibited|misuse)\b", re.IGNORECASE),
+                 "limitations": re.compile(r"\b(?:limitations?|bias(?:es|ed)?|may not|cannot|can not|not be|risks?|fails?|struggles?)\b", re.IGNORECASE)}
 _LIMIT_CUE = re.compile(r"\b(?:limitations?|bias(?:es|ed)?|may not|cannot|can not|not be)\b", re.IGNORECASE)
+_HEDGE_BEFORE = re.compile(r"(?:roughly|approximately|approx\.?|about|around|nearly|almost|circa|over|more than|less than|under|up to|~|≈)\s*$",
+                           re.IGNORECASE)
+_HEDGE = re.compile(r"\b(?:we believe|we think|we estimate|estimated|might|probably|approx\.|not (?:yet )?(?:been )?(?:tested|measured|verified))", re.IGNORECASE)
+_CODE_SUBJECT = re.compile(r"^(?!.*\b(?:weights|checkpoints?|models?)\b(?! code)).*\bcode\b", re.IGNORECASE)
 _EMBEDDING_TAGS = frozenset({"sentence-similarity", "feature-extraction", "sentence-transformers", "sentence transformers"})
 
 
@@ -103,6 +112,8 @@ def extract_claims(text: str, source: str = "README.md", *, front: dict | None =
     current_section: tuple = ()
     for block in readme.blocks:
         if block.kind == "heading":
+            if block.level == 1 and block.passage is not None and block.passage.text.strip() == readme.title:
+                _prose_claims(block.passage, 0, context, fields=TITLE_FIELDS)  # "LLaVa-Next, leveraging X as LLM"
             continue
         if block.section != current_section:
             current_section, section_field = block.section, _section_field(block.section)
@@ -160,6 +171,13 @@ def _is_embedding_model(front: dict, readme: Readme) -> bool:
     return bool(marks & _EMBEDDING_TAGS) or "dense vector space" in readme.text[:4000]
 
 
+def _derivative_of(family: str, context: _Context) -> bool:
+    """'RoBERTa is a transformers model' on the XLM-RoBERTa card: the title glues the family word to another name."""
+    title = context.readme.title or ""
+    word = re.escape(family.split()[0])
+    return bool(re.search(rf"[A-Za-z]-?{word}", title, re.IGNORECASE)) and not re.match(rf"\W*{word}\b", title, re.IGNORECASE)
+
+
 def _applies(rule: ClaimRule, context: _Context) -> bool:
     return rule.when is None or (rule.when == "embedding") == context.embedding
 
@@ -176,15 +194,19 @@ def _heading_field(heading: str) -> str | None:
         return "out_of_scope_uses"
     if len(hits) > 1:
         return "combined"
+    parts = [part.strip() for part in re.split(r"&|\band\b|,|/", text) if part.strip()]
+    if hits and len(parts) > 1 and not all(_heading_field(part) for part in parts):
+        return f"mixed:{hits[0]}"  # 'Intended Usage & Model Info': only a paragraph that reads as a use is one
     return hits[0] if hits else None
 
 
 def _pseudo_heading(block: Block) -> str | None:
     """A paragraph that is only bold text ('**Primary use cases**') acts as a sub-heading."""
     passage = block.passage
-    if block.kind == "paragraph" and passage.bold_prefix and passage.bold_prefix >= len(passage.text.rstrip(" .:!")):
+    if block.kind == "paragraph" and passage.bold_prefix and passage.bold_prefix >= len(passage.text.rstrip(" .:!")) \
+            and len(passage.text.split()) <= 10 and not _SENTENCE_END.search(passage.text):
         return passage.text.strip(" :")
-    return None
+    return None  # a bold paragraph of sentences is emphasis, not a heading
 
 
 def _split_label(passage: Passage) -> tuple[str, int] | None:
@@ -201,21 +223,58 @@ def _split_label(passage: Passage) -> tuple[str, int] | None:
     return None
 
 
-def _passage_claims(block: Block, context: _Context) -> set[str]:
+def _passage_claims(block: Block, context: _Context, passage: Passage | None = None) -> set[str]:
     """Label rules on a 'Label: value' line, then the prose rules on each sentence; returns the numeric fields found."""
-    passage = block.passage
+    passage = passage or block.passage
     found: set[str] = set()
     segments = _segments(passage)
+    about_other = _about_another_model(block, passage, context)
     for start, end in segments:
         piece = passage.sub(start, end)
-        labelled = _split_label(piece)
+        labelled = _split_label(piece) or (_segment_label(piece, context) if len(segments) > 1 else None)
         prose_from = 0
         if labelled:
             label, value_at = labelled
-            found |= _label_claims(label, piece, value_at, block, context)
+            if not about_other:
+                found |= _label_claims(label, piece, value_at, block, context)
             prose_from = value_at
-        found |= _prose_claims(piece, prose_from, context)
+        elif len(segments) > 1:
+            found |= _bare_segment(piece, context)
+        found |= _prose_claims(piece, prose_from, context, about_other=about_other)
     return found
+
+
+def _segment_label(piece: Passage, context: _Context) -> tuple[str, int] | None:
+    """A catalog segment 'parameters 7.25B' or 'arch llama': its first words are a label when a label rule reads them."""
+    words = list(re.finditer(r"\S+", piece.text))
+    for count in range(min(3, len(words) - 1), 0, -1):
+        label = piece.text[:words[count - 1].end()]
+        if _label_rules(label, context):
+            return label, words[count].start()
+    return None
+
+
+def _bare_segment(piece: Passage, context: _Context) -> set[str]:
+    """A catalog segment that is wholly a license name ('Google · Updated 2024 · Apache 2.0')."""
+    text = piece.text.strip()
+    rule = RULES_BY_ID["license.label"]
+    parsed = PARSERS["license"](text) if len(text.split()) <= 4 else None
+    if parsed is not None and re.fullmatch(r"[\w .-]+", text):
+        context.add(rule, parsed, piece, 0, len(piece.text.rstrip()))
+        return {"license"}
+    return set()
+
+
+def _about_another_model(block: Block, passage: Passage, context: _Context) -> bool:
+    """A list item that starts by naming a model ('[jina-embeddings-v2-base-en](...): 137 million parameters') is about
+    that model; when it is not this one, its numbers are not claims about this card's model."""
+    if block.kind != "item":
+        return False
+    link = next((l for l in passage.links if l.start <= 1), None)
+    if link is None or not (link.hf_id and link.hf_id[0] == "model" or re.search(r"\w-\w", passage.text[link.start:link.end])):
+        return False
+    tokens = _tokens(passage.text[link.start:link.end].rsplit("/", 1)[-1])
+    return bool(tokens - context.identity - _QUALIFIERS)
 
 
 def _segments(passage: Passage) -> list[tuple[int, int]]:
@@ -294,8 +353,9 @@ def _parse_label_value(rule: ClaimRule, passage: Passage, value_at: int, context
     return None, 0, 0
 
 
-def _reference(rule: ClaimRule, passage: Passage, at: int, context: _Context):
-    """A model or dataset named at `at`: the Hugging Face id of a link starting there, its text, or the bare token."""
+def _reference(rule: ClaimRule, passage: Passage, at: int, context: _Context, words: str | None = None):
+    """A model or dataset named at `at`: the Hugging Face id of a link starting there, its text, or the bare token
+    (the rule's whole value when it reads a name of several words, `words`)."""
     while at < len(passage.text) and passage.text[at] in " `*[":
         at += 1
     link = next((l for l in passage.links if l.start <= at < max(l.end, l.start + 1) or l.start == at), None)
@@ -316,11 +376,32 @@ def _reference(rule: ClaimRule, passage: Passage, at: int, context: _Context):
     token = re.match(r"[\w./-]+(?: \d{4}(?!\w))?" if rule.field == "dataset" else r"[\w./-]+", passage.text[at:])
     if not token:
         return None, 0, 0
-    value = token[0].rstrip(".,;")
-    if rule.field == "dataset" and (not re.match(r"[A-Z]|\w+[-/]\w", value) or _NOT_A_NAME.match(value)) and rule.id != "dataset.the-x-dataset":
+    several = words and " " in words.strip() and passage.text.startswith(words.strip(), at)
+    value = words.strip() if several else token[0].rstrip(".,;")
+    if rule.field == "dataset" and rule.id != "dataset.the-x-dataset" and \
+            not _names_a_dataset(value, passage.text[:at], passage.text[at + len(value):]):
         return None, 0, 0
     parsed = parser(value)
     return (parsed, at, at + len(value)) if parsed else (None, 0, 0)
+
+
+_NAME_WORD = re.compile(r"(?-i:[A-Z][\w.-]*|\d[\w.-]*)$")
+
+
+def _names_a_dataset(value: str, before: str, after: str) -> bool:
+    """An unlinked name is a dataset's when it looks like a name (BookCorpus, C4, LAION-2B, English Wikipedia) or the
+    words around it say so ('the imdb dataset'); a plain word ('the Pile', 'a large corpus', 'an offline dataset',
+    'the Masked language modeling objective', "Jina AI's collection") is not read as one."""
+    if _NOT_A_NAME.match(value) or re.match(r"\s*(?:'s|’s|\s+AI\b)", after):
+        return False
+    if re.match(r"\s+datasets?\b", after, re.IGNORECASE) and (re.search(r"\bthe\s*$", before, re.IGNORECASE) or re.search(r"[A-Z\d_]", value)):
+        return True
+    if re.fullmatch(r"[\w.-]+/[\w.-]+", value):  # a repository id
+        return True
+    words = value.split()
+    if len(words) > 1:
+        return all(_NAME_WORD.match(word) for word in words)
+    return bool(re.match(r"(?-i:[A-Z])", value) and re.search(r"(?-i:[A-Z\d])|[-_/.]\w", value[1:]))
 
 
 def _sentences(text: str, start: int) -> list[tuple[int, int]]:
@@ -331,17 +412,19 @@ def _sentences(text: str, start: int) -> list[tuple[int, int]]:
     return bounds + [(cursor, len(text))]
 
 
-def _prose_claims(passage: Passage, start: int, context: _Context) -> set[str]:
+def _prose_claims(passage: Passage, start: int, context: _Context, *, about_other: bool = False, fields=None) -> set[str]:
     found = set()
     for sentence_start, sentence_end in _sentences(passage.text, start):
         sentence = passage.text[sentence_start:sentence_end]
         for rule in rules_of("prose"):
-            if not _applies(rule, context):
+            if not _applies(rule, context) or (fields and rule.field not in fields):
                 continue
             anchored = rule.pattern.startswith("^")
             matches = [re.match(rule.pattern, sentence, re.IGNORECASE)] if anchored else re.finditer(rule.pattern, sentence, re.IGNORECASE)
             for match in matches:
-                if match:
+                if match and about_other and rule.field in NUMERIC_FIELDS | {"size_bytes", "quantization"}:
+                    context.unsure(rule, passage, sentence_start + match.start(), sentence_start + match.end(), "said of another model (a list item naming it)")
+                elif match:
                     found |= _prose_match(rule, match, passage, sentence_start, sentence, context)
     return found
 
@@ -349,12 +432,21 @@ def _prose_claims(passage: Passage, start: int, context: _Context) -> set[str]:
 def _prose_match(rule: ClaimRule, match: re.Match, passage: Passage, offset: int, sentence: str, context: _Context) -> set[str]:
     value_start, value_end = offset + match.start("value"), offset + match.end("value")
     whole_start, whole_end = offset + match.start(), offset + match.end()
+    if rule.field in NUMERIC_FIELDS | {"size_bytes", "quantization"} and (_HEDGE_BEFORE.search(sentence[:match.start()]) or _HEDGE.search(sentence)):
+        context.unsure(rule, passage, whole_start, whole_end, "a hedged statement (approximate, believed, untested)")
+        return set()
+    if rule.field == "license" and _CODE_SUBJECT.match(sentence[:match.start()]):
+        context.unsure(rule, passage, whole_start, whole_end, "the license of the code, not of the weights")
+        return set()
+    if rule.id == "architecture.subject" and _derivative_of(match["value"], context):
+        context.unsure(rule, passage, whole_start, whole_end, "the card's model derives from this family; its own architecture has another name")
+        return set()
     if rule.field in NUMERIC_FIELDS:
         before = sentence[:match.start()]
         if _RANGE_BEFORE.search(before):
             context.unsure(rule, passage, whole_start, whole_end, "one of several values or a range")
             return set()
-        if _FAMILY_STATEMENT.search(sentence):
+        if _FAMILY_STATEMENT.search(sentence) and not _ALL_SIZES.search(sentence):
             context.unsure(rule, passage, whole_start, whole_end, "the sentence is about a family of models, not this one")
             return set()
     if rule.field in ("base_model", "dataset") and re.search(r"\bwhich\b[^,;]*$", sentence[:match.start()]):
@@ -366,7 +458,7 @@ def _prose_match(rule: ClaimRule, match: re.Match, passage: Passage, offset: int
     if rule.id == "dataset.list":
         return _dataset_list(rule, passage, value_start, value_end, context)
     if rule.field in ("base_model", "dataset"):
-        parsed, span_start, span_end = _reference(rule, passage, value_start, context)
+        parsed, span_start, span_end = _reference(rule, passage, value_start, context, match["value"] if rule.field == "dataset" else None)
         if parsed is None:
             return set()
         if context.add(rule, parsed, passage, whole_start, max(span_end, value_end)):
@@ -379,7 +471,8 @@ def _prose_match(rule: ClaimRule, match: re.Match, passage: Passage, offset: int
         if parsed:
             context.add(rule, parsed, passage, whole_start, whole_end, metric=metric.strip().lower() if metric else None, dataset=dataset)
         return {"evaluation"}
-    parsed = PARSERS[rule.parser](match["value"])
+    method = match.groupdict().get("method")
+    parsed = PARSERS[rule.parser](f"{match['value']} {method}" if method else match["value"])
     if parsed is None:
         if rule.field in NUMERIC_FIELDS | {"quantization", "license", "architecture"}:
             context.unsure(rule, passage, whole_start, whole_end, "the value is not one the rule can read")
@@ -397,6 +490,14 @@ def _more_datasets(rule: ClaimRule, passage: Passage, after: int, sentence_end: 
     for link in passage.links:
         if after <= link.start < sentence_end:
             _add_link_dataset(rule, passage, link, context)
+    conjunct = _CONJUNCT_NAME.match(passage.text, after, sentence_end)
+    if conjunct and not any(l.start == conjunct.start("name") for l in passage.links) and _NAME_WORD.match(conjunct["name"].split()[-1]) \
+            and not (_NOT_A_NAME.match(conjunct["name"]) and " " not in conjunct["name"]):
+        context.add(rule, Parsed(conjunct["name"]), passage, conjunct.start("name"), conjunct.end("name"))
+
+
+# "[BooksCorpus](...) and English Wikipedia": the name joined to a dataset is one too (capitalised words, up to a comma)
+_CONJUNCT_NAME = re.compile(r",?\s+(?:and|&)\s+(?P<name>(?-i:[A-Z][\w.-]*(?: [A-Z0-9][\w.-]*){0,3}))(?=[,.;]|\s+(?-i:[a-z])|$)")
 
 
 def _add_link_dataset(rule: ClaimRule, passage: Passage, link, context: _Context) -> None:
@@ -463,8 +564,14 @@ def _section_claim(block: Block, section_field: str | None, numeric: set[str], c
     if text.endswith(":"):  # a lead-in to a list: keep what comes before its last sentence
         sentences = sentences[:-1]
         text = " ".join(sentences).strip()
-    if not text or _BOILERPLATE.search(text) or len(text) < 8:
+    if not text or _BOILERPLATE.search(text) or len(text) < 8 or _about_another_model(block, passage, context):
         return
+    if field_name.startswith("mixed:"):
+        field_name = field_name.removeprefix("mixed:")
+        if not _SECTION_CUES[field_name].search(text):
+            context.unsure(RULES_BY_ID[f"{field_name}.section"], passage, start, len(passage.text),
+                           "a section on this and other things; this paragraph does not read as one")
+            return
     if field_name == "combined":
         uses, limits = bool(_USE_CUE.search(text)), bool(_LIMIT_CUE.search(text))
         if uses == limits:
@@ -489,21 +596,30 @@ def _table(block: Block, context: _Context) -> None:
     data = [(line, cells) for line, cells in rows[1:] if any(_cell_text(c) for c in cells)]
     if not data or any(_TRAINING_LOG.search(h) for h in header):
         return
+    for _, cells in data:  # a cell holding a catalog line ('arch llama · parameters 7.25B · quantization Q4_0')
+        for cell in cells:
+            if " · " in cell.text:
+                _passage_claims(block, context, passage=cell)
     file_column = next((i for i, h in enumerate(header) if _FILE_HEADER.match(h)), None)
     if file_column is not None and any(_FILE_CELL.search(_cell_text(cells[file_column])) for _, cells in data if file_column < len(cells)):
         _variant_table(header, data, file_column, context)
         return
     first = header[0].lower().strip(" *") if header else ""
     if re.fullmatch(RULES_BY_ID["dataset.table"].pattern, first) and (
-            any(re.search(r"training|tuples|samples|paper|size", h, re.IGNORECASE) for h in header[1:]) or _in_training_section(block)):
-        _dataset_table(data, context)
+            any(re.search(r"training|tuples|samples|paper|size|fraction|tokens", h, re.IGNORECASE) for h in header[1:]) or _in_training_section(block)):
+        _dataset_table(data, context, named_datasets="dataset" in first)
         return
     if len(header) == 2 and not all(_label_rules(h, context) for h in header) and sum(1 for _, cells in [rows[0]] + data if cells and _label_rules(_cell_text(cells[0]), context)) >= 1 \
             and not re.fullmatch(RULES_BY_ID["evaluation.benchmark-table"].pattern, first):
         _key_value_table([rows[0]] + data, context)
         return
+    value_column = next((i for i, h in enumerate(header) if i and _VALUE_HEADER.fullmatch(h)), None)
+    if len(header) > 2 and _KEY_HEADER.fullmatch(first) and value_column is not None:
+        _key_value_table(data, context, value_column)  # | Hyperparameter | Value | Comment |: the first column names what the value is
+        return
     labelled = [i for i, h in enumerate(header) if _label_rules(h, context)]
-    if _benchmark_label_column(header, data) is not None and not labelled:
+    results = _in_results_section(block) and any(_METRIC_HEADER.search(h) for h in header[1:])
+    if (_benchmark_label_column(header, data) is not None or results) and not labelled:
         _benchmark_columns(header, data, context)
     elif any(not _cell_text(cells[0]) for _, cells in data) or labelled:
         _model_rows(header, data, labelled, context)
@@ -524,13 +640,56 @@ def _cell_text(cell: Passage) -> str:
     return cell.text.strip().strip("*").strip()
 
 
+_SPEC_HEADER = re.compile(r"size|learning rate|\blr\b|dim|param|tokens|batch|steps|epochs|heads|layers|length|date|year|gpus?|hours|vocab|bits|gs\b", re.IGNORECASE)
+_KEY_HEADER = re.compile(r"(?:property|properties|hyper-?parameters?|parameter|attribute|spec(?:ification)?s?|settings?|key|field|characteristics?|"
+                         r"item|feature|layer)", re.IGNORECASE)
+_VALUE_HEADER = re.compile(r"values?|details?", re.IGNORECASE)
+_METRIC_HEADER = re.compile(r"\b(?:accuracy|acc|f1|precision|recall|bleu|rouge[-\w]*|wer|cer|exact match|em|auc|map|mrr|ndcg(?:@\d+)?|perplexity|"
+                            r"ppl|pass@\d+|top-?[15])\b", re.IGNORECASE)
+
+
+def _in_results_section(block: Block) -> bool:
+    return any(re.search(r"evaluation|results|benchmark|performance", heading, re.IGNORECASE) for heading in block.section)
+
+
 def _in_training_section(block: Block) -> bool:
     return any(re.search(r"training data", heading, re.IGNORECASE) for heading in block.section)
 
 
-def _is_identity(text: str, context: _Context) -> bool:
+_MODEL_NAME_HEADER = re.compile(r"\d+(?:\.\d+)?\s?[BM]\b|[A-Za-z]-?\d|\b(?:gpt|llama|mistral|qwen|gemma|phi|bert|t5|opt|falcon)", re.IGNORECASE)
+_SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[bmk]$")
+# words a row or column label may add to a model's name without naming another model
+_QUALIFIERS = frozenset({"sft", "dpo", "rlhf", "instruct", "it", "chat", "model", "params", "parameters", "default", "latest",
+                         "recommended", "ours", "this", "hf", "v"})
+
+
+def _identity_score(text: str, context: _Context) -> float | None:
+    """How well a row or column label names this model; None when it names another one.
+
+    A label names this model when it shares its words; a label that also names something else ("Llama 2 7B" on a
+    Mistral 7B card) must share a word of the name, not only a size, and a size that differs from this model's rules
+    it out."""
     tokens = _tokens(text.rsplit("/", 1)[-1])
-    return bool(tokens) and tokens <= context.identity
+    shared = tokens & context.identity
+    if not shared:
+        return None
+    sizes, own_sizes = {t for t in tokens if _SIZE_TOKEN.match(t)}, {t for t in context.identity if _SIZE_TOKEN.match(t)}
+    if sizes and own_sizes and not sizes & own_sizes:
+        return None
+    other = tokens - context.identity - _QUALIFIERS - sizes
+    if other and not {t for t in shared if not _SIZE_TOKEN.match(t)}:
+        return None
+    return len(shared) - 0.1 * len(other)
+
+
+def _best_named(labels: list[tuple[object, str]], context: _Context):
+    """The one item whose label names this model best (a unique best score), else None."""
+    scored = [(score, item) for item, label in labels if (score := _identity_score(label, context)) is not None]
+    if not scored:
+        return None
+    best = max(score for score, _ in scored)
+    winners = [item for score, item in scored if score == best]
+    return winners[0] if len(winners) == 1 else None
 
 
 def _variant_table(header: list[str], data, file_column: int, context: _Context) -> None:
@@ -564,7 +723,8 @@ def _leading(rule: ClaimRule, text: str) -> Parsed | None:
     return PARSERS[rule.parser](match[1].strip()) if match and rule.field in NUMERIC_FIELDS | {"size_bytes"} else None
 
 
-def _dataset_table(data, context: _Context) -> None:
+def _dataset_table(data, context: _Context, named_datasets: bool) -> None:
+    """Rows name datasets; under a 'Data source' header a plain word ('Books', 'Code') is a kind of data, not a name."""
     rule = RULES_BY_ID["dataset.table"]
     for _, cells in data:
         cell = cells[0]
@@ -573,17 +733,20 @@ def _dataset_table(data, context: _Context) -> None:
             continue
         link = cell.links[0] if cell.links and cell.links[0].start <= 1 else None
         name = cell.text[link.start:link.end] if link else text.split("(")[0].strip()
-        parsed = PARSERS["dataset"](name)
+        if link is None and not named_datasets and not _names_a_dataset(name, "", ""):
+            continue
+        hf = link.hf_id if link else None
+        parsed = Parsed(hf[1], accepts=(name,)) if hf and hf[0] == "dataset" else PARSERS["dataset"](name)
         if parsed is not None:
             start = link.start if link else cell.text.find(name)
             context.add(rule, parsed, cell, start, start + len(name))
 
 
-def _key_value_table(rows, context: _Context) -> None:
+def _key_value_table(rows, context: _Context, value_column: int = 1) -> None:
     for _, cells in rows:
-        if len(cells) < 2:
+        if len(cells) <= value_column:
             continue
-        label, value = cells[0], cells[1]
+        label, value = cells[0], cells[value_column]
         for rule in _label_rules(_cell_text(label), context):
             if rule.id == "quantization.method-bits":
                 continue
@@ -602,9 +765,9 @@ def _model_rows(header: list[str], data, labelled: list[int], context: _Context)
     if len(data) == 1:
         rows = data
     else:
-        rows = [row for row in data if row[1] and _is_identity(_cell_text(row[1][0]), context)] or \
-            [row for row in data if row[1] and not _cell_text(row[1][0])]
-        if len(rows) != 1:
+        named = _best_named([(row, _cell_text(row[1][0])) for row in data if row[1] and _cell_text(row[1][0])], context)
+        rows = [named] if named else [row for row in data if row[1] and not _cell_text(row[1][0])]
+        if len(rows) != 1 or len(rows[0][1]) != len(header):  # a row spanning rows (HTML rowspan) shifts its cells
             return
     metric_row = next((cells for _, cells in data if _cell_text(cells[0]).strip("()").lower() == "metric"), None)
     ((line, cells),) = rows
@@ -623,7 +786,10 @@ def _model_rows(header: list[str], data, labelled: list[int], context: _Context)
                     context.add(rule, parsed, cell, 0, len(cell.text.rstrip()))
             continue
         parsed = PARSERS["score"](text)
-        if parsed is None:
+        if parsed is None:  # a description cell ('12-layer BERT model where ...') may state the shape
+            _prose_claims(cell, 0, context, fields=NUMERIC_FIELDS)
+            continue
+        if labelled and _SPEC_HEADER.search(header[index]):  # 'Batch Size', 'Learning Rate', 'Non-Embedding Params' are no scores
             continue
         metric = _cell_text(metric_row[index]).strip("()").lower() if metric_row and index < len(metric_row) else None
         context.add(RULES_BY_ID["evaluation.model-row"], parsed, cell, 0, len(cell.text.rstrip()), dataset=header[index], metric=metric)
@@ -633,8 +799,11 @@ def _benchmark_columns(header: list[str], data, context: _Context) -> None:
     """Rows are benchmarks: read the column of this model (named like it, the only numeric one, or 'value'/'score')."""
     numeric = [i for i in range(1, len(header)) if not re.search(r"shot|#", header[i], re.IGNORECASE)
                and all(PARSERS["score"](_cell_text(cells[i])) is not None for _, cells in data if i < len(cells) and _cell_text(cells[i]))]
-    named = [i for i in numeric if _is_identity(header[i], context) or header[i].lower() in ("value", "score", "result", "results")]
-    column = named[0] if len(named) == 1 else numeric[0] if len(numeric) == 1 else None
+    generic = [i for i in numeric if header[i].lower() in ("value", "score", "result", "results")]
+    named = _best_named([(i, header[i]) for i in numeric], context)
+    # the only numeric column is this model's unless its header names a model (another one: it did not name this one)
+    sole = numeric[0] if len(numeric) == 1 and (_METRIC_HEADER.search(header[numeric[0]]) or not _MODEL_NAME_HEADER.search(header[numeric[0]])) else None
+    column = named if named is not None else generic[0] if len(generic) == 1 else sole
     if column is None:
         return
     label_column = _benchmark_label_column(header, data) or 0
