@@ -65,7 +65,10 @@ class LocalLlm:
 
     def generate(self, messages: list[dict], schema: dict, max_tokens: int) -> str:
         """The model's reply to the chat `messages`, sampled greedily under the grammar of a JSON schema."""
-        grammar = _grammar(json.dumps(schema, sort_keys=True))
+        return self.generate_gbnf(messages, _grammar(json.dumps(schema, sort_keys=True)), max_tokens)
+
+    def generate_gbnf(self, messages: list[dict], grammar, max_tokens: int) -> str:
+        """The model's reply sampled greedily under a LlamaGrammar (see `gbnf_grammar`)."""
         with self._lock:
             # Same system prompt and examples each time: llama-cpp reuses their evaluated prefix (KV cache).
             out = self._llama.create_chat_completion(messages=messages, grammar=grammar, temperature=0.0, max_tokens=max_tokens)
@@ -86,6 +89,14 @@ def _grammar(schema_json: str):
     from llama_cpp import LlamaGrammar
 
     return LlamaGrammar.from_json_schema(schema_json, verbose=False)
+
+
+@lru_cache(maxsize=256)
+def gbnf_grammar(text: str):
+    """A LlamaGrammar from GBNF text, compiled once per text."""
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_string(text, verbose=False)
 
 
 _loaded: dict[LlmSettings, LocalLlm] = {}

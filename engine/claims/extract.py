@@ -70,6 +70,7 @@ class Extraction:
     unverifiable: list[Claim] = field(default_factory=list)
     variants: list[dict] = field(default_factory=list)  # {file, line}
     title: str | None = None
+    llm: list[dict] = field(default_factory=list)  # what the local LLM was asked, its raw answer and what became of it
 
 
 @dataclass
@@ -103,8 +104,15 @@ class _Context:
             self.out.unverifiable.append(Claim(rule.field, None, span.strip(), line, rule.id, why=why))
 
 
-def extract_claims(text: str, source: str = "README.md", *, front: dict | None = None, name: str | None = None) -> Extraction:
-    """Every claim the README's prose and tables make (front matter is data, read by the importer)."""
+_FROM_SETTING = object()
+
+
+def extract_claims(text: str, source: str = "README.md", *, front: dict | None = None, name: str | None = None,
+                   llm=_FROM_SETTING) -> Extraction:
+    """Every claim the README's prose and tables make (front matter is data, read by the importer).
+
+    `llm`: a proposals.ClaimLlm that may type the sentences no rule read, None for the rules alone; by default the
+    MODELLAKE_CLAIMS_LLM setting decides (off unless set)."""
     readme = parse_readme(text)
     front = _front_matter(readme, source) if front is None else front
     context = _Context(readme, _identity(readme, front, name, source), _is_embedding_model(front, readme), Extraction(title=readme.title))
@@ -129,7 +137,63 @@ def extract_claims(text: str, source: str = "README.md", *, front: dict | None =
         numeric = _passage_claims(block, context)
         _section_claim(block, section_field, numeric, context)
         _training_section_links(block, context)
+    if llm is _FROM_SETTING:
+        from engine.claims.proposals import configured_llm
+
+        llm = configured_llm()
+    if llm is not None:
+        _llm_proposals(context, llm)
     return context.out
+
+
+def _llm_proposals(context: _Context, llm) -> None:
+    """Sentences with a number next to a claim word that no rule read go to the local LLM; the rules confirm its answer."""
+    from engine.claims.proposals import unexplained_numbers
+
+    by_line: dict[int, list[Claim]] = {}
+    for claim in context.out.claims + context.out.unverifiable:
+        by_line.setdefault(claim.line, []).append(claim)
+    for block in context.readme.blocks:
+        if block.kind not in ("paragraph", "item") or block.passage is None or any(_NOT_ABOUT_THE_WEIGHTS.search(h) for h in block.section):
+            continue
+        passage = block.passage
+        for start, end in _sentences(passage.text, 0):
+            sentence = passage.text[start:end]
+            if not sentence.strip() or end > len(passage.offsets) or _HEDGE.search(sentence) or _RANGE_BEFORE.search(sentence) \
+                    or (_FAMILY_STATEMENT.search(sentence) and not _ALL_SIZES.search(sentence)):
+                continue  # the guards would refuse any proposal: a hedge, a range or list of sizes, a family of models
+            raw_start, raw_end = passage.raw_range(start, end)
+            lines = range(context.readme.line_of(raw_start), context.readme.line_of(raw_end - 1) + 1)
+            nearby = [claim for line in lines for claim in by_line.get(line, [])]
+            for candidate in unexplained_numbers(sentence, [claim.span for claim in nearby]):
+                proposal = llm.propose(sentence, candidate.number)
+                outcome = _confirm(proposal, candidate, passage, start, sentence, nearby, context)
+                context.out.llm.append({"model": llm.name, "line": context.readme.line_of(passage.raw_range(start + candidate.start,
+                                        start + candidate.end)[0]), "sentence": sentence, "number": candidate.number,
+                                        "raw": proposal.raw, "outcome": outcome})
+
+
+def _confirm(proposal, candidate, passage: Passage, offset: int, sentence: str, nearby: list[Claim], context: _Context) -> str:
+    """The rules' verdict on a proposal: a claim (through the prose guards), or unverifiable with why; never a rule's field."""
+    from engine.claims.proposals import UNSURE
+    from engine.claims.rules import PROPOSALS_BY_FIELD
+
+    spec = PROPOSALS_BY_FIELD.get(proposal.field)
+    at, end = offset + candidate.start, offset + candidate.end
+    if proposal.field == UNSURE or spec is None:
+        context.unsure(ClaimRule("llm.unverifiable", None, "prose", "", "text", "", None), passage, at, end, "the local LLM was unsure")
+        return "unsure"
+    rule = ClaimRule(f"llm.{proposal.field}", proposal.field, "prose", "", spec.parser, "", None)
+    if not sentence.startswith(proposal.value, candidate.start) or proposal.field not in candidate.fields:
+        context.unsure(rule, passage, at, end, f"the local LLM proposed {proposal.field} = {proposal.value!r}; the value is not the sentence's "
+                                               "or its words do not speak of that field")
+        return "not confirmed"
+    if any(claim.field == proposal.field and claim in context.out.claims for claim in nearby):
+        return "a rule read this field here"  # a rule's match is never overridden
+    match = re.compile(rf"(?P<value>{re.escape(proposal.value)})").match(sentence, candidate.start)
+    before = len(context.out.claims)
+    _prose_match(rule, match, passage, offset, sentence, context)
+    return "confirmed" if len(context.out.claims) > before else "not confirmed"
 
 
 def _front_matter(readme: Readme, source: str) -> dict:
@@ -640,6 +704,9 @@ def _cell_text(cell: Passage) -> str:
     return cell.text.strip().strip("*").strip()
 
 
+# sections whose numbers describe training, hardware, usage or tooling, not the weights: no sentence of theirs goes to the LLM
+_NOT_ABOUT_THE_WEIGHTS = re.compile(r"training|hyper-?param|hardware|how to|usage|use with|download|install|compatib|citation|prompt|"
+                                    r"quanti[sz]ation methods|explanation|carbon|environmental", re.IGNORECASE)
 _SPEC_HEADER = re.compile(r"size|learning rate|\blr\b|dim|param|tokens|batch|steps|epochs|heads|layers|length|date|year|gpus?|hours|vocab|bits|gs\b", re.IGNORECASE)
 _KEY_HEADER = re.compile(r"(?:property|properties|hyper-?parameters?|parameter|attribute|spec(?:ification)?s?|settings?|key|field|characteristics?|"
                          r"item|feature|layer)", re.IGNORECASE)

@@ -215,6 +215,33 @@ CLAIM_RULES = (
 RULES_BY_ID = {rule.id: rule for rule in CLAIM_RULES}
 
 
+@dataclass(frozen=True)
+class ProposalField:
+    """A field the local LLM may propose for a sentence no rule read (engine/claims/proposals.py): the words that
+    must stand near the number for the sentence to support the field, the units the number may carry, the parser."""
+
+    field: str
+    words: str
+    units: tuple[str, ...]
+    parser: str
+
+
+PROPOSAL_FIELDS = (
+    ProposalField("parameters", r"param(?:eter)?s?", (" billion", " million", "B", "M", " B", " M"), "count"),
+    ProposalField("context_length", r"context|window|attend", ("K", "k", " tokens", "K tokens", "k tokens", "-token"), "tokens"),
+    ProposalField("max_sequence_length", r"sequence|truncat\w*|word ?pieces|input length", (" tokens", " word pieces", " wordpieces"), "tokens"),
+    ProposalField("layers", r"layers?|depth", (" layers", "-layer"), "integer"),
+    ProposalField("hidden_size", r"hidden|d_model|width|model dim(?:ension)?", (), "integer"),
+    ProposalField("attention_heads", r"(?:attention |query )?heads?", (" heads",), "integer"),
+    ProposalField("kv_heads", r"key[- ]value|kv|grouped[- ]query", (" key-value heads", " KV heads"), "integer"),
+    ProposalField("vocab_size", r"vocab\w*|tokenizer|entries", ("K", "k"), "tokens"),
+    ProposalField("embedding_dim", r"embeddings?|dimensions?|dimensional|vectors?", ("-dimensional", " dimensions"), "integer"),
+    ProposalField("size_bytes", r"files?|size|download|weighs|disk", (" GB", " MB", "GB", "MB", " GiB", " MiB", "GiB", "MiB"), "size"),
+    ProposalField("quantization", r"quanti[sz]\w*|bits?|precision", ("-bit", " bit", " bits", "bit"), "quantization"),
+)
+PROPOSALS_BY_FIELD = {proposal.field: proposal for proposal in PROPOSAL_FIELDS}
+
+
 def rules_of(kind: str) -> list[ClaimRule]:
     return [rule for rule in CLAIM_RULES if rule.kind == kind]
 

@@ -5,6 +5,7 @@ Used by benchmarks/claims.py and the corpus tests, for tests/cards/readmes/ and 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,6 +122,10 @@ class CardScore:
     unverifiable: int = 0
     missed: list = field(default_factory=list)
     spurious: list = field(default_factory=list)
+    # per claim field: expected, extracted and matched (variant rows included), for precision and recall by field group
+    expected_by_field: Counter = field(default_factory=Counter)
+    extracted_by_field: Counter = field(default_factory=Counter)
+    matched_by_field: Counter = field(default_factory=Counter)
 
 
 def score_card(extraction, expected: ExpectedCard, name: str, front_end_line: int = 0) -> CardScore:
@@ -163,6 +168,9 @@ def score_card(extraction, expected: ExpectedCard, name: str, front_end_line: in
     score.extracted += len(variant_claims)
     score.matched += score.variant_matched
     score.expected += score.variant_expected
+    score.expected_by_field = Counter(c.field for c in card_expected) + Counter(row.field for row in rows)
+    score.extracted_by_field = Counter(canonical_field(c.field) for c in card_claims + variant_claims)
+    score.matched_by_field = score.expected_by_field - Counter(miss.field for miss in score.missed)
     return score
 
 
@@ -181,6 +189,13 @@ class CorpusScore:
     @property
     def recall(self) -> float:
         return self._sum("matched") / max(1, self._sum("expected"))
+
+    def by_fields(self, fields) -> tuple[float, float]:
+        """(precision, recall) over the claims of these fields only."""
+        def total(name):
+            return sum(getattr(card, name)[f] for card in self.per_card for f in fields)
+        matched = total("matched_by_field")
+        return matched / max(1, total("extracted_by_field")), matched / max(1, total("expected_by_field"))
 
     @property
     def variant_recall(self) -> float:
