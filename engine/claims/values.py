@@ -15,6 +15,7 @@ GGUF_TYPE = r"(?:MOSTLY_)?(?:I?Q[1-8](?:_[0-9]|_K|_[A-Z]{1,2})*(?![A-Za-z0-9])|B
 # Architecture families as cards write them -> (the config/GGUF name, the names the files may use)
 FAMILIES = (
     (r"distil-?bert", "distilbert", ("distilbert",)),
+    (r"xlm-?roberta", "xlm-roberta", ("xlm-roberta",)),
     (r"(?:ro)?bert(?:a)?(?!\w)|bert-(?:base|large)", None, ()),  # decided by the match below
     (r"llama(?:[- ]?\d(?:\.\d)?)?(?:forcausallm)?", "llama", ("llama",)),
     (r"mistral(?:-nemo)?(?:forcausallm)?", "mistral", ("mistral",)),
@@ -33,6 +34,7 @@ FAMILIES = (
     (r"stablelm", "stablelm", ("stablelm",)),
     (r"mpnet", "mpnet", ("mpnet",)),
     (r"t5", "t5", ("t5",)),
+    (r"whisper", "whisper", ("whisper",)),
 )
 _BERTS = {"bert": "bert", "roberta": "roberta"}
 FAMILY_WORD = "|".join(pattern for pattern, _, _ in FAMILIES)
@@ -123,13 +125,32 @@ def quantization(text: str) -> Parsed | None:
         name = cleaned.upper().removeprefix("MOSTLY_")
         return Parsed(name, accepts=(name, f"MOSTLY_{name}"))
     lowered = cleaned.lower()
-    if lowered in ("gptq", "awq", "int8", "int4", "bnb-4bit", "bnb-8bit", "nf4"):
+    if lowered in ("int8", "int4"):
+        return _bits(lowered[3:], None)
+    if lowered in ("bnb-4bit", "bnb-8bit"):
+        return _bits(lowered[4], "bnb")
+    if lowered in ("gptq", "awq"):  # a method without its bits holds for any bit width of it
+        return Parsed(lowered, accepts=(lowered, *(f"{lowered}-{b}bit" for b in (2, 3, 4, 8))))
+    if lowered == "nf4":
         return Parsed(lowered)
     bits = re.fullmatch(r"(\d)[- ]?bit(?:s)?(?: (gptq|awq|bitsandbytes|bnb))?", lowered)
     if bits:
-        method = {"bitsandbytes": "bnb"}.get(bits[2], bits[2]) if bits[2] else None
-        return Parsed(f"{method}-{bits[1]}bit" if method else f"int{bits[1]}")
+        return _bits(bits[1], {"bitsandbytes": "bnb"}.get(bits[2], bits[2]) if bits[2] else None)
     return None
+
+
+# Names the files may give a scheme of b bits (a config's quant_method-bits, GGUF block types): a claim of bits alone
+# ("quantized to 4 bits") holds for any of them, a claim of a method for its spellings only.
+_METHOD_SPELLINGS = {"bnb": ("bnb", "bitsandbytes"), "gptq": ("gptq",), "awq": ("awq",)}
+_GGUF_OF_BITS = ("Q{b}_0", "Q{b}_1", "Q{b}_K", "Q{b}_K_S", "Q{b}_K_M", "Q{b}_K_L", "IQ{b}_XXS", "IQ{b}_XS", "IQ{b}_S", "IQ{b}_M", "IQ{b}_NL")
+
+
+def _bits(bits: str, method: str | None) -> Parsed:
+    if method:
+        return Parsed(f"{method}-{bits}bit", accepts=tuple(f"{name}-{bits}bit" for name in _METHOD_SPELLINGS[method]) + (("nf4",) if method == "bnb" and bits == "4" else ()))
+    schemes = (*(f"{name}-{bits}bit" for names in _METHOD_SPELLINGS.values() for name in names), f"mlx-{bits}bit", f"{bits}bit",
+               *(pattern.format(b=bits) for pattern in _GGUF_OF_BITS))
+    return Parsed(f"int{bits}", accepts=(f"int{bits}", *schemes))
 
 
 def dtype(text: str) -> Parsed | None:
@@ -142,6 +163,9 @@ def architecture(text: str) -> Parsed | None:
     cleaned = text.strip().strip("*`").lower()
     if "+" in cleaned or " and " in cleaned:
         return None
+    # a transformers class names its family: Gemma2ForCausalLM, WhisperForConditionalGeneration, BertModel
+    cleaned = re.sub(r"(?<=[a-z0-9])(?:for(?:causallm|conditionalgeneration|maskedlm|sequenceclassification|tokenclassification)|model)$", "",
+                     cleaned)
     clip = re.fullmatch(r"(?:clip )?vit-?([bhlsmg])[/-](\d+)(-quickgelu)?", cleaned)
     if clip:
         name = f"ViT-{clip[1].upper()}-{clip[2]}{clip[3] or ''}"
