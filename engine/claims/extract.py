@@ -175,7 +175,7 @@ def _llm_proposals(context: _Context, llm) -> None:
 
 def _confirm(proposal, candidate, passage: Passage, offset: int, sentence: str, nearby: list[Claim], context: _Context) -> str:
     """The rules' verdict on a proposal: a claim (through the prose guards), or unverifiable with why; never a rule's field."""
-    from engine.claims.proposals import UNSURE
+    from engine.claims.proposals import UNSURE, drops_a_scale
     from engine.claims.rules import PROPOSALS_BY_FIELD
 
     spec = PROPOSALS_BY_FIELD.get(proposal.field)
@@ -187,6 +187,10 @@ def _confirm(proposal, candidate, passage: Passage, offset: int, sentence: str, 
     if not sentence.startswith(proposal.value, candidate.start) or proposal.field not in candidate.fields:
         context.unsure(rule, passage, at, end, f"the local LLM proposed {proposal.field} = {proposal.value!r}; the value is not the sentence's "
                                                "or its words do not speak of that field")
+        return "not confirmed"
+    if drops_a_scale(sentence, candidate.start, proposal.value):
+        context.unsure(rule, passage, at, end, f"the local LLM proposed {proposal.field} = {proposal.value!r}, leaving out the scale the "
+                                               "sentence writes after it")
         return "not confirmed"
     if any(claim.field == proposal.field and claim in context.out.claims for claim in nearby):
         return "a rule read this field here"  # a rule's match is never overridden

@@ -69,6 +69,12 @@ def unexplained_numbers(sentence: str, explained: list[str]) -> list[Candidate]:
     return found if len(found) <= MAX_NUMBERS_PER_SENTENCE else []
 
 
+def drops_a_scale(sentence: str, start: int, value: str) -> bool:
+    """True when the sentence writes a scale right after the proposed value that the value leaves out: "a 4k window"
+    proposed as "4" is not a 4-token window (the grammar allows the number alone, so the check is the rules')."""
+    return sentence.startswith(value, start) and bool(_SCALED.match(sentence, start + len(value)))
+
+
 def _part_of_a_name(sentence: str, match: re.Match) -> bool:
     """'Llama-2-7B-Chat', 'type-1', 'Gemma 3 has', '1D textual': the number names or versions something."""
     before, after = sentence[:match.start()], sentence[match.end():]

@@ -34,6 +34,7 @@ class Expected:
     variant: str | None = None
     metric: str | None = None
     dataset: str | None = None
+    quote: str | None = None  # a text field's words as the README writes them (`span` or `text`), its value may paraphrase
 
 
 @dataclass
@@ -58,7 +59,8 @@ def load_expected(path: Path) -> ExpectedCard:
             metric, dataset = c.get("metric"), c.get("dataset")
             if isinstance(value, dict):
                 metric, dataset, value = value.get("metric", metric), value.get("dataset", dataset), value.get("value")
-            claims.append(Expected(canonical_field(c["field"]), value, c.get("line"), c.get("variant"), metric, dataset))
+            claims.append(Expected(canonical_field(c["field"]), value, c.get("line"), c.get("variant"), metric, dataset,
+                                   c.get("span") or c.get("text")))
     return ExpectedCard(claims, list(data.get("variants") or []), bool(data.get("unverifiable_ok", False)))
 
 
@@ -100,6 +102,20 @@ def values_match(field_name: str, expected: object, claim) -> bool:
     if field_name == "quantization":
         return a == b or (bool(a) and bool(b) and (a.startswith(b) or b.startswith(a)))
     return a == b or any(_name(accepted) == a for accepted in getattr(claim, "accepts", ()) or ())
+
+
+def _text_match(expected: Expected, claim) -> bool:
+    """A text field matches by its value, or by the README's own words for it standing in the extracted text."""
+    if values_match(expected.field, expected.value, claim):
+        return True
+    quote = " ".join(str(expected.quote or "").lstrip("> ").split()).lower()
+    return bool(quote) and quote in " ".join(str(claim.value).split()).lower()
+
+
+def _claim_match(expected: Expected, claim) -> bool:
+    if expected.field == "evaluation":
+        return _evaluation_match(expected, claim)
+    return _text_match(expected, claim) if expected.field in TEXT_FIELDS else values_match(expected.field, expected.value, claim)
 
 
 def _evaluation_match(expected: Expected, claim) -> bool:
@@ -152,8 +168,7 @@ def score_card(extraction, expected: ExpectedCard, name: str, front_end_line: in
             score.missed.append(row)
     card_expected = [c for c in expected_claims if not c.variant]
     for claim in card_expected:
-        candidates = [c for c in card_claims if id(c) not in used and canonical_field(c.field) == claim.field
-                      and (_evaluation_match(claim, c) if claim.field == "evaluation" else values_match(claim.field, claim.value, c))]
+        candidates = [c for c in card_claims if id(c) not in used and canonical_field(c.field) == claim.field and _claim_match(claim, c)]
         candidates.sort(key=lambda c: abs(c.line - (claim.line or c.line)))
         if candidates:
             used.add(id(candidates[0]))

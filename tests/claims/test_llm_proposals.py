@@ -52,6 +52,14 @@ def test_an_unconfirmed_proposal_is_unverifiable_with_why(answer, why):
     assert any(why in (u.why or "") for u in extraction.unverifiable), extraction.unverifiable
 
 
+def test_a_proposal_that_leaves_out_the_sentences_scale_is_not_confirmed():
+    # found on held-out output: SmolLM2 answered "4" for a "4k" window and the check took the digits for the value
+    sentence = "It attends over a window of 4k, enough for most tickets.\n"
+    extraction = extract_claims(sentence, "acme-tiny.md", llm=Scripted({"4": ("context_length", "4")}))
+    assert not [c for c in extraction.claims if c.rule.startswith("llm.")]
+    assert any("leaving out the scale" in (u.why or "") for u in extraction.unverifiable), extraction.unverifiable
+
+
 def test_the_prose_guards_apply_to_proposals():
     extraction = extract_claims("Its depth is roughly 24 for most builds.\n", "acme-tiny.md", llm=Scripted({"24": ("layers", "24")}))
     assert not extraction.claims and [entry["outcome"] for entry in extraction.llm] == ["not confirmed"]
