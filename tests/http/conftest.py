@@ -145,3 +145,38 @@ def serve_subprocess(database_url: str, home: Path, roots: Path):
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_catalog(session_lake, tmp_path_factory):
+    """The demo lake's catalog (tests/http/demo_catalog.py) in a database of its own, built once per session."""
+    from tests.http.demo_catalog import build_demo_catalog
+
+    lake = build_demo_catalog(session_lake, tmp_path_factory.mktemp("demo-home"))
+    yield lake
+    lake.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_tokens(demo_catalog) -> dict[str, str]:
+    """role -> secret (as USERS[role]) on the demo catalog, and "own": a reviewer who submitted the oldest queued card."""
+    from engine.governance.stored_reviews import review_queue
+
+    secrets = {role: create_token(demo_catalog, name=USERS[role], role=role, by="test")[1] for role in ROLES}
+    submitter = review_queue(demo_catalog, limit=1)["items"][0]["submitted_by"]
+    return secrets | {"own": create_token(demo_catalog, name=submitter, role="reviewer", by="test")[1]}
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_catalog, tmp_path_factory):
+    home = tmp_path_factory.mktemp("demo-app")
+    shutil.copytree(POLICIES_DIR, home / "policies")
+    config = HttpConfig(policies_dir=home / "policies", server_roots=(home.resolve(), REPO))
+    return create_app(Settings(home=home, database_url=demo_catalog.url), lake=demo_catalog, config=config)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_app):
+    server = start_server(demo_app)
+    yield server
+    server.stop()
