@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from engine.errors import UsageError
 from engine.governance.decisions import latest_review
 from engine.governance.stored import review_summary
+from engine.governance.stored_reviews import NO_REASONS, verdict_reasons
 from engine.search.dsl import normalize_value
 from engine.search.pages import DEFAULT_PAGE, Order, facet_counts, keyset_rows, read_integer, read_text, stored_counts
 from engine.store.database import Lake, open_lake
@@ -21,6 +22,19 @@ from engine.store.versions import get_version, list_versions, version_order_key
 DOCS, VERSIONS = SearchDocument.__table__, ModelVersion.__table__
 CATALOG_FILTERS = tuple(CATALOG_FACETS)  # status, task, domain, license, owner: what a caller filters on and the UI counts
 CATALOG_ORDER = Order((DOCS.c.name, DOCS.c.version_id), (read_text, read_integer))
+
+
+def split_filters(text: str) -> tuple[str, dict[str, str]]:
+    """(the words, {field: value}) of a search box's text: each `FIELD:VALUE` word naming a catalog filter is a filter
+    (a later one of the same field wins); every other word, `vendor:acme` or a URL included, stays a word."""
+    words, filters = [], {}
+    for word in text.split():
+        field, colon, value = word.partition(":")
+        if colon and value and field.lower() in CATALOG_FILTERS:
+            filters[field.lower()] = value
+        else:
+            words.append(word)
+    return " ".join(words), filters
 
 
 def summarize(version: ModelVersion) -> dict:
@@ -39,6 +53,7 @@ def catalog_page(lake: Lake | None = None, *, filters: dict[str, str | None] | N
 
     `filters` map catalog fields to a value (any spelling the search index accepts: "MIT" is "mit"); `name_contains`
     matches part of the name, case-insensitively; `after`/`before` are the `next`/`previous` cursors of a page.
+    Each row names the rules its latest automated review failed (`failed`), so a list leads to its findings.
     """
     unknown = sorted(set(filters or {}) - set(CATALOG_FILTERS))
     if unknown:
@@ -56,8 +71,10 @@ def catalog_page(lake: Lake | None = None, *, filters: dict[str, str | None] | N
             total, facets = stored_counts(session, "catalog", list(CATALOG_FILTERS))
         else:
             total, facets = facet_counts(session, conditions, {key: DOCS.c[key] for key in CATALOG_FILTERS})
+        failed = verdict_reasons(session, [row.version_id for row in rows])
     items = [{"name": row.name, "version": row.version, "status": row.status, "task": row.task, "domain": row.domain, "license": row.license,
-              "owner": row.owner, "created_at": row.created_at.isoformat(), "versions": row.versions} for row in rows]
+              "owner": row.owner, "created_at": row.created_at.isoformat(), "versions": row.versions,
+              "failed": failed.get(row.version_id, NO_REASONS)["failed"]} for row in rows]
     return {"items": items, "total": total, "limit": limit, "next": following, "previous": preceding, "facets": facets}
 
 

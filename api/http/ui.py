@@ -87,21 +87,27 @@ PAGE_SIZE = QueryParameter(ge=1, le=MAX_PAGE)
 def catalog(request: Request, lake: LakeDep, q: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
             task: FromQuery[str | None] = None, domain: FromQuery[str | None] = None, license: FromQuery[str | None] = None,
             owner: FromQuery[str | None] = None, after: FromQuery[str | None] = None, before: FromQuery[str | None] = None,
-            limit: Annotated[int, PAGE_SIZE] = DEFAULT_PAGE) -> Template:
-    """Catalog, one page at a time, with facet counts under the chosen filters; the search box runs a semantic search."""
-    from engine.catalog import CATALOG_FILTERS, catalog_page
+            limit: Annotated[int, PAGE_SIZE] = DEFAULT_PAGE) -> Template | Redirect:
+    """Catalog, one page at a time, with facet counts under the chosen filters; the search box runs a semantic search
+    under the same filters, and its FIELD:VALUE words become filters (chips) by a redirect to the page that has them."""
+    from engine.catalog import CATALOG_FILTERS, catalog_page, split_filters
 
     chosen = {"status": status, "task": task, "domain": domain, "license": license, "owner": owner}
+    words, typed = split_filters(q or "")
+    kept = {key: value for key, value in (chosen | typed).items() if value} | ({"limit": limit} if limit != DEFAULT_PAGE else {})
+    url = link_maker("/ui", ({"q": words} if words else {}) | kept)
+    if typed:  # the filters go into the address, where a chip can take one out again
+        return Redirect(url(), status_code=303)
     listing = catalog_page(lake, filters=chosen, after=after, before=before, limit=limit)
     found = None
-    if q:
+    if words:
         from engine.search import search
 
+        filters = [{"field": key, "op": "eq", "value": value} for key, value in chosen.items() if value]
         with lake.transaction() as session:
-            found = search(session, {"text": q, "limit": 20}).to_dict()
-    kept = {key: value for key, value in chosen.items() if value} | ({"limit": limit} if limit != DEFAULT_PAGE else {})
-    return page("catalog.html", request, listing=listing, chosen=chosen, url=link_maker("/ui", kept), q=q or "", found=found,
-                filters=CATALOG_FILTERS)
+            found = search(session, {"text": words, "filters": filters, "limit": 20}).to_dict()
+    chips = [(key, value) for key, value in chosen.items() if value]
+    return page("catalog.html", request, listing=listing, chosen=chosen, chips=chips, url=url, q=words, found=found, filters=CATALOG_FILTERS)
 
 
 @get("/models/{ref:path}", opt=permission("read"), sync_to_thread=True)
@@ -140,11 +146,14 @@ def diff_page(request: Request, lake: LakeDep, a: FromQuery[str], b: FromQuery[s
 @get("/reviews", opt=permission("read"), sync_to_thread=True)
 def review_queue_page(request: Request, lake: LakeDep, verdict: FromQuery[str | None] = None, after: FromQuery[str | None] = None,
                       before: FromQuery[str | None] = None, limit: Annotated[int, PAGE_SIZE] = DEFAULT_PAGE) -> Template:
+    """The queue, each version with its verdict's reasons and, for a reviewer, a decision form, or why there is none."""
+    from api.http.review_view import decision_refusal
     from engine.governance.stored_reviews import review_queue
 
     queue = review_queue(lake, verdict=verdict, after=after, before=before, limit=limit)
     kept = ({"verdict": verdict} if verdict else {}) | ({"limit": limit} if limit != DEFAULT_PAGE else {})
-    return page("reviews.html", request, queue=queue, verdict=verdict, url=link_maker("/ui/reviews", kept))
+    refusals = {item["ref"]: decision_refusal(request.user, item["submitted_by"]) for item in queue["items"]}
+    return page("reviews.html", request, queue=queue, verdict=verdict, url=link_maker("/ui/reviews", kept), refusals=refusals)
 
 
 @post("/decisions", opt=permission("decide"), sync_to_thread=True)

@@ -1,18 +1,23 @@
 """Reading governance reviews back from the lake: one version's review, the review queue, a Review for the renderers."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects.postgresql import JSONPATH
+from sqlalchemy.orm import Session
 
 from engine.governance.decisions import latest_review
 from engine.governance.stored import review_now
 from engine.governance.review import Finding, Review
 from engine.search.pages import DEFAULT_PAGE, Order, keyset_rows, read_integer, read_timestamp, stored_counts
 from engine.store.database import Lake
-from engine.store.tables import ModelVersion, SearchDocument
+from engine.store.tables import ModelVersion, ReviewRecord, SearchDocument
 from engine.store.versions import get_version
 
 DOCS, VERSIONS = SearchDocument.__table__, ModelVersion.__table__
 QUEUE_ORDER = Order((DOCS.c.submitted_at, DOCS.c.version_id), (read_timestamp, read_integer))
+REVIEWS = ReviewRecord.__table__
+# the findings a verdict stands on: failed and errored ones (waived failures are kept apart, under "waived")
+FAILED_FINDINGS = '$.findings[*] ? (@.outcome == "fail" || @.outcome == "error")'
 
 
 def review_from_dict(data: dict) -> Review:
@@ -46,9 +51,31 @@ def review_queue(lake: Lake, *, verdict: str | None = None, after: str | None = 
     with lake.transaction() as session:
         rows, following, preceding = keyset_rows(session, query, QUEUE_ORDER, limit=limit, after=after, before=before)
         total, facets = stored_counts(session, "queue", ["verdict"])  # kept by a trigger: no scan of the queue
+        reasons = verdict_reasons(session, [row.version_id for row in rows])
     if verdict:
         facets = {"verdict": [pair for pair in facets["verdict"] if pair[0] == verdict]}
         total = sum(count for _, count in facets["verdict"])
     items = [{"ref": f"{row.name}@{row.version}", "name": row.name, "version": row.version, "status": row.status, "verdict": row.verdict,
-              "submitted_by": row.submitted_by, "created_at": row.submitted_at.isoformat()} for row in rows]
+              "submitted_by": row.submitted_by, "created_at": row.submitted_at.isoformat()} | reasons.get(row.version_id, NO_REASONS)
+             for row in rows]
     return {"items": items, "total": total, "limit": limit, "next": following, "previous": preceding, "facets": facets}
+
+
+NO_REASONS = {"verdict_reason": None, "failed": []}
+
+
+def verdict_reasons(session: Session, version_ids: list[int]) -> dict[int, dict]:
+    """version id -> {verdict_reason, failed: [{rule_id, severity, title}] by rule id} of its latest automated review.
+
+    One query for a page's versions: the JSON path picks the failed findings inside Postgres, so a page never
+    loads whole reviews (40-odd findings each, with their evidence)."""
+    if not version_ids:
+        return {}
+    failed = func.jsonb_path_query_array(REVIEWS.c.review, literal(FAILED_FINDINGS).cast(JSONPATH))
+    newest = select(func.max(REVIEWS.c.id)).where(REVIEWS.c.version_id.in_(version_ids)).group_by(REVIEWS.c.version_id)
+    latest = select(REVIEWS.c.version_id, REVIEWS.c.review["verdict_reason"].astext.label("reason"), failed.label("failed")) \
+        .where(REVIEWS.c.id.in_(newest))
+    return {row.version_id: {"verdict_reason": row.reason,
+                             "failed": sorted(({key: finding.get(key) for key in ("rule_id", "severity", "title")} for finding in row.failed or []),
+                                              key=lambda finding: finding["rule_id"])}
+            for row in session.execute(latest)}
