@@ -11,7 +11,8 @@ embedding 100,000 texts on a shared 2-core machine (MiniLM runs about 20 card te
 embeddings; the cost of embedding one card is printed separately and is the same at any lake size.
 After each stage: 1% of the models get a reviewer's decision, then VACUUM ANALYZE (the state autovacuum keeps a
 lake in), then, over HTTP against `modellake serve` (uvicorn, loopback, one client, keep-alive), p50/p95 of
-GET /models, GET /reviews and GET /ui: first pages, pages deep in the list (keyset cursors), filters and facets;
+GET /models, GET /reviews and GET /ui: first pages, pages deep in the list (keyset cursors), filters and facets,
+the catalog's chips with and without search words (the words run the hybrid search, embedding them on the server);
 then --submissions single submissions (one transaction each, vectors precomputed), timed in total and per step.
 At the end: EXPLAIN ANALYZE of the page and facet queries, and the size of each index.
 Goals: p95 <= 50 ms at 100k for every page; submission cost at 100k / at 1k <= 1.2.
@@ -174,6 +175,9 @@ def workloads(lake, requests: int) -> dict[str, list[str]]:
         "GET /reviews (deep page)": [f"/reviews?limit=50&after={c}" for c in queue],
         "GET /reviews (by verdict)": [f"/reviews?limit=50&verdict={pick(verdicts)}" for _ in range(requests)],
         "GET /ui (catalog page)": [f"/ui?after={c}" if i % 2 else "/ui" for i, c in enumerate(deep)],
+        "GET /ui (2 chips)": [f"/ui?license={pick(licenses)}&task={pick(tasks)}" for _ in range(requests)],
+        "GET /ui (words + 2 chips)": [f"/ui?q={pick(['legal contracts', 'fraud alerts', 'xray triage'])}&license={pick(licenses)}"
+                                      f"&task={pick(tasks)}" for _ in range(requests)],
         "GET /ui/reviews": [f"/ui/reviews?after={c}" for c in queue],
     }
 
@@ -317,7 +321,7 @@ def main() -> None:
                     deep = cursors(lake, CATALOG_ORDER, DOCS.c.is_latest, 1)[0]
                     explain(lake, "catalog deep page + facets", lambda: catalog_page(lake, after=deep, limit=50))
                     explain(lake, "catalog, license=mit", lambda: catalog_page(lake, filters={"license": "mit"}, limit=50))
-                    explain(lake, "review queue first page", lambda: review_queue(lake, limit=50))
+                    explain(lake, "review queue first page", lambda: review_queue(lake, limit=50))  # page, counts, failed rules
                     console.print(f"\n[bold]largest tables and indexes at {size:,} models[/]")
                     for name, bytes_ in index_sizes(lake):
                         console.print(f"  {name:<40} {bytes_ / 2**20:8.1f} MiB")
