@@ -1,8 +1,8 @@
 """Reading governance reviews back from the lake: one version's review, the review queue, a Review for the renderers."""
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select
-from sqlalchemy.dialects.postgresql import JSONPATH
+from sqlalchemy import BigInteger, func, literal, select, true
+from sqlalchemy.dialects.postgresql import JSONPATH, array
 from sqlalchemy.orm import Session
 
 from engine.governance.decisions import latest_review
@@ -72,9 +72,11 @@ def verdict_reasons(session: Session, version_ids: list[int]) -> dict[int, dict]
     if not version_ids:
         return {}
     failed = func.jsonb_path_query_array(REVIEWS.c.review, literal(FAILED_FINDINGS).cast(JSONPATH))
-    newest = select(func.max(REVIEWS.c.id)).where(REVIEWS.c.version_id.in_(version_ids)).group_by(REVIEWS.c.version_id)
+    # one index probe per version of the page (LATERAL ... LIMIT 1), not a grouped scan of every review in the lake
+    page = func.unnest(array(version_ids, type_=BigInteger)).table_valued("version_id").render_derived()
+    newest = select(REVIEWS.c.id).where(REVIEWS.c.version_id == page.c.version_id).order_by(REVIEWS.c.id.desc()).limit(1).lateral()
     latest = select(REVIEWS.c.version_id, REVIEWS.c.review["verdict_reason"].astext.label("reason"), failed.label("failed")) \
-        .where(REVIEWS.c.id.in_(newest))
+        .where(REVIEWS.c.id.in_(select(newest.c.id).select_from(page).join(newest, true())))
     return {row.version_id: {"verdict_reason": row.reason,
                              "failed": sorted(({key: finding.get(key) for key in ("rule_id", "severity", "title")} for finding in row.failed or []),
                                               key=lambda finding: finding["rule_id"])}
