@@ -367,6 +367,10 @@ weights_case("st/seven-bytes", write_file(ST, b"\x01" * 7), corrupt("too short")
 weights_case("st/zero-length-header", write_file(ST, struct.pack("<Q", 0)), corrupt(ST), "an empty header")
 weights_case("st/text-named-safetensors", write_file(ST, b"hello world, this is not a model\n"), corrupt("header claims"), "a text file renamed")
 weights_case("st/valid", write_file(ST, GOOD_ST), ACCEPT, "the control: a valid one-tensor file")
+weights_case("st/nan-weights", write_file(ST, f.safetensors_bytes(f.one_tensor_header(), struct.pack("<2f", float("nan"), 1.0))), ACCEPT,
+             "a diverged checkpoint: NaN in the weights must not make the model unsubmittable")
+weights_case("st/inf-weights", write_file(ST, f.safetensors_bytes(f.one_tensor_header(), struct.pack("<2f", float("inf"), -float("inf")))), ACCEPT,
+             "an fp16 overflow: infinite weights")
 weights_case("st/index-weight-map-list", write_folder({"model-00001.safetensors": GOOD_ST, "model.safetensors.index.json": json.dumps({"weight_map": ["w"]})}),
              corrupt("weight_map"), "an index whose weight_map is a list")
 weights_case("st/index-traversal", write_folder({"model-00001.safetensors": GOOD_ST,
