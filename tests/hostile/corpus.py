@@ -271,7 +271,7 @@ for slug, text in [("sql", "'); DROP TABLE models; -- "), ("sql-union", "x' UNIO
                    ("html", "<script>alert(1)</script><img src=x onerror=alert(2)>"), ("markdown", "[click](javascript:alert(1)) ![x](http://evil/)"),
                    ("xml", "]]></failure><injected/><![CDATA["), ("csv-formula", "=cmd|' /C calc'!A0"), ("yaml-tag-text", "!!python/object/apply:os.system"),
                    ("bidi", "abc\u202edcba\u202c"), ("emoji", "\U0001f916 model \u200d\U0001f4bb")]:
-    card_case(f"inject/{slug}", card_text(f"description: {json.dumps(text)}", f"tags: [{json.dumps(text)}]"), ACCEPT,
+    card_case(f"inject/{slug}", card_text(f"description: {json.dumps(text, ensure_ascii=False)}", f"tags: [{json.dumps(text, ensure_ascii=False)}]"), ACCEPT,
               "stored verbatim; rendered escaped; never run as SQL, template or markup")
 
 card_case("prose/huge-distinct-words", card_text("description: " + " ".join(f"w{i:x}q" for i in range(120_000))), ACCEPT,
@@ -331,15 +331,16 @@ def st_case(id: str, header: object, expect: Expect, why: str, data: bytes = EIG
 
 corrupt = refused  # the readers' refusals name the file: every weights case's message must hold its name (checked by the runner)
 
-st_case("st/shape-infinity", f.one_tensor_header(shape=[float("inf")]), corrupt("shape"), "json.loads reads Infinity; int() overflows")
-st_case("st/shape-nan", f.one_tensor_header(shape=[float("nan")]), corrupt("shape"), "NaN as a dimension")
+# Infinity and NaN are not JSON (Python's json.loads reads them anyway, and int() then overflowed): the header is refused as not JSON
+st_case("st/shape-infinity", f.one_tensor_header(shape=[float("inf")]), corrupt("not JSON", "Infinity"), "json.loads reads Infinity; int() overflows")
+st_case("st/shape-nan", f.one_tensor_header(shape=[float("nan")]), corrupt("not JSON", "NaN"), "NaN as a dimension")
 st_case("st/shape-negative-pair", f.one_tensor_header(shape=[-1, -2]), corrupt("shape"), "negative dimensions whose product is positive")
 st_case("st/shape-fraction", f.one_tensor_header(shape=[2.5]), corrupt("shape"), "a fractional dimension")
 st_case("st/shape-bool", f.one_tensor_header(shape=[True, True]), corrupt("shape"), "booleans as dimensions")
 st_case("st/shape-strings", f.one_tensor_header(shape=["2"]), corrupt("shape"), "a dimension as text")
 st_case("st/shape-not-list", f.one_tensor_header(shape=2), corrupt("shape"), "a shape that is a number")
 st_case("st/shape-huge", f.one_tensor_header(shape=[2**62, 2**62]), corrupt("shape"), "more elements than bytes")
-st_case("st/shape-1e400", None, corrupt("shape"), "an overflowing literal",
+st_case("st/shape-1e400", None, corrupt("not JSON", "overflows"), "an overflowing literal",
         raw_header=b'{"w": {"dtype": "F32", "shape": [1e400], "data_offsets": [0, 8]}}')
 st_case("st/metadata-string", {"__metadata__": "x"} | f.one_tensor_header(), corrupt("__metadata__"), "metadata.update on a string crashed")
 st_case("st/metadata-list", {"__metadata__": [1, 2]} | f.one_tensor_header(), corrupt("__metadata__"), "metadata as a list")
@@ -419,7 +420,8 @@ def canary_pickle(directory: Path) -> Path:
 
 
 weights_case("pkl/list-as-dict-key", write_file(PKL, LIST_KEY_DICT), corrupt(PKL), "dict(zip(...)) with a list key crashed")
-weights_case("pkl/list-key-setitem", write_file(PKL, f.PROTO2 + f.EMPTY_DICT + b"]K\x01s" + f.STOP), ACCEPT, "SETITEM with a list key: made hashable")
+weights_case("pkl/list-key-setitem", write_file(PKL, f.PROTO2 + f.EMPTY_DICT + b"]K\x01s" + f.STOP), corrupt(PKL),
+             "SETITEM with a list key: no unpickler can build it either (was silently made hashable; now refused like DICT)")
 weights_case("pkl/os-system", canary_pickle, Expect(FLAGGED, finding="os.system"), "loading would run a command (it must not have)")
 weights_case("pkl/eval", write_file(PKL, f.p_call("builtins", "eval", f.p_str("1+1"))), Expect(FLAGGED, finding="builtins.eval"), "eval on load")
 weights_case("pkl/subprocess", write_file(PKL, f.p_call("subprocess", "Popen", f.p_str("id"))), Expect(FLAGGED, finding="subprocess.Popen"), "Popen on load")
@@ -509,7 +511,7 @@ weights_case("file/weights-fifo-in-folder", lambda d: _with(write_folder({ST: GO
              "a FIFO inside a model folder is not a model file: skipped, never opened")
 weights_case("file/weights-empty-folder", lambda d: _mkdir(d / "empty"), refused("no model files"), "nothing to read")
 weights_case("file/weights-too-many-files", lambda d: _many_files(d / "many", 10_001), refused("files"), "a folder that is not a model: bounded walk")
-weights_case("file/weights-link-out-of-tree", lambda d: _with(write_folder({ST: GOOD_ST})(d), lambda m: _symlink(m / "config.json", Path("/etc/hostname"))),
+weights_case("file/weights-link-out-of-tree", lambda d: _with(write_folder({ST: GOOD_ST})(d), lambda m: _symlink(m / "README.md", Path("/etc/hostname"))),
              Expect(ACCEPTED, http=REFUSED, http_says=("outside",)), "a link leaving the folder: your own files locally, refused by the server")
 weights_case("file/weights-not-a-model", write_file("notes.txt", b"SECRET-CONTENT-42 do not echo\n"),
              refused("not a model file", never_says=("SECRET-CONTENT-42", "53 45 43 52")), "dry-run used to return the first bytes of any file")
@@ -546,9 +548,9 @@ def artifacts_card(paths: list[str], expect: Expect, id: str, why: str, files_: 
     case(id, CARD, build, expect, why)
 
 
-artifacts_card([ST, "{dir}/config.json"], Expect(ACCEPTED, http=REFUSED, http_says=("model directory",), refused_by=("POST /models",)),
-               "artifacts/mixed-relative-absolute", "os.path.commonpath raised on relative + absolute; over HTTP the relative one is "
-               "resolved in the server's directory, far from the absolute one", {ST: GOOD_ST, "config.json": b"{}"})
+artifacts_card([ST, "{dir}/config.json"], ACCEPT, "artifacts/mixed-relative-absolute",
+               "os.path.commonpath raised on relative + absolute (over HTTP a relative path is the server's cwd's: here, the same folder)",
+               {ST: GOOD_ST, "config.json": b"{}"})
 SUBMITTING = ("submit", "POST /models")  # the doors that read a card's artifacts
 artifacts_card(["/etc/hostname", "/usr/bin/env"], refused("model directory", refused_by=SUBMITTING), "artifacts/no-common-folder",
                "their only common folder is / : the whole disk would be walked")

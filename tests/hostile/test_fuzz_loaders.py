@@ -78,7 +78,7 @@ def check_card(raw: bytes) -> None:
 
 
 @pytest.mark.timeout(300)
-@budget(400)
+@budget(200)
 @given(raw=card_documents())
 def test_card_loader_on_hostile_yaml(raw):
     check_card(raw)
@@ -201,7 +201,7 @@ PICKLES = st.lists(PICKLE_PIECES, max_size=24).map(lambda pieces: f.PROTO2 + b""
 
 
 @pytest.mark.timeout(300)
-@budget(400)
+@budget(200)
 @given(data=PICKLES)
 def test_pickle_reader(data):
     check_weights({"model.pkl": data})
