@@ -59,6 +59,10 @@ class UsageError(ModelLakeError):
     title = "Bad request"
 
 
+class NotRegularFile(UsageError):
+    """A path that names a FIFO, a device, a socket or a directory where a file is read."""
+
+
 class NotFound(ModelLakeError):
     status = 404
     title = "Not found"

@@ -57,7 +57,7 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 
 @exits_1_when("a card is invalid, or with --fail-on a rule at or above it failed or went unverified")
 @click.command()
-@click.argument("card_paths", metavar="CARD|README.md...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("card_paths", metavar="CARD|README.md...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))  # the loader names what is wrong with each file
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: each card's artifacts); one CARD only.")
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who submits (recorded; cannot later approve it).")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations first; the review checks the claims against them.")

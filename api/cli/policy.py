@@ -32,7 +32,7 @@ def _load_rules(policies: Path, waivers: Path | None):
 
 @exits_1_when("a rule at or above --fail-on failed, or applies but went unchecked, or a card is invalid")
 @click.command()
-@click.argument("card_paths", metavar="CARD|README.md...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("card_paths", metavar="CARD|README.md...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))  # the loader names what is wrong with each file
 @click.option("--weights", type=click.Path(exists=True, path_type=Path),
               help="Model file or directory to read facts from (default: each card's own artifacts, relative to the card; a README names none); one CARD only.")
 @click.option("--rerun", is_flag=True, help="Re-run the card's evaluations (harnesses) and check the claims against them.")

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.cards.schema import schema_problems
-from engine.cards.yaml_source import JsonPath, LocatedDocument, YamlLimits, decode_text, parse_yaml
-from engine.errors import CardInvalid, InputInvalid, Problem
+from engine.cards.yaml_source import JsonPath, LocatedDocument, YamlLimits, decode_text, dotted_path, parse_yaml
+from engine.errors import CardInvalid, InputInvalid, NotRegularFile, Problem
+from engine.files import open_regular
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,20 @@ def parse_card(raw: bytes, source: str, limits: YamlLimits = YamlLimits()) -> Ca
         document = parse_yaml(text, source, limits)
     except InputInvalid as error:
         raise CardInvalid(error.problems) from None
-    problems = schema_problems(document, source)
+    problems = card_problems(document, source)
     if problems:
         raise CardInvalid(problems)
     return Card(document.data, source, text, content_digest(document.data), document)
 
 
 def load_card(path: str | Path, limits: YamlLimits = YamlLimits()) -> Card:
-    """Read and validate a card file; an oversized file is refused without being read whole."""
+    """Read and validate a card file; an oversized file is refused without being read whole, a FIFO or device unopened."""
     path = Path(path)
-    with path.open("rb") as handle:
+    try:
+        handle = open_regular(path, "card")
+    except NotRegularFile as error:
+        raise CardInvalid([Problem(str(path), None, None, "", str(error).removeprefix(f"{path} "))]) from None
+    with handle:
         raw = handle.read(limits.max_bytes + 1)
     if len(raw) > limits.max_bytes:
         size = path.stat().st_size
@@ -65,10 +70,34 @@ def load_card(path: str | Path, limits: YamlLimits = YamlLimits()) -> Card:
 def card_from_dict(data: dict, source: str = "<dict>", positions: dict | None = None) -> Card:
     """A Card from an already-parsed dict (tests, benchmarks, imports); validated; line info if given."""
     document = LocatedDocument(data=data, positions=positions or {})
-    problems = schema_problems(document, source)
+    problems = card_problems(document, source)
     if problems:
         raise CardInvalid(problems)
     return Card(data, source, json.dumps(data, indent=2, sort_keys=True), content_digest(data), document)
+
+
+def card_problems(document: LocatedDocument, source: str) -> list[Problem]:
+    """Schema violations, then what a schema cannot say: a base_model naming the card itself."""
+    return schema_problems(document, source) or self_reference_problems(document, source)
+
+
+def self_reference_problems(document: LocatedDocument, source: str) -> list[Problem]:
+    """A model is not its own parent: `base_model` naming this model (unversioned, or at this version) is refused.
+
+    An earlier version of the same model (`name@0.9`) is a real parent; the plain name would mean "whichever version
+    is latest", which includes this one.
+    """
+    data = document.data
+    declared = data.get("base_model")
+    refs = [(("base_model",), declared)] if isinstance(declared, str) else [(("base_model", i), ref) for i, ref in enumerate(declared or [])]
+    problems = []
+    for path, ref in refs:
+        name, _, version = ref.partition("@")
+        if name == data["name"] and version in ("", data["version"]):
+            line, column = document.locate(path) or (None, None)
+            problems.append(Problem(source, line, column, dotted_path(path), f"{ref!r} names this model itself; a base model is another model "
+                                                                              f"(or an earlier version, as {name}@VERSION)"))
+    return problems
 
 
 def content_digest(data: dict) -> str:

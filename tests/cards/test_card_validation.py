@@ -22,6 +22,9 @@ def write(tmp_path, content: str | bytes, name: str = "card.yaml"):
     return path
 
 
+Q = " (YAML reads unquoted numbers as numbers (1.10 becomes 1.1): quote the value)"
+
+
 def problems_of(path, limits: YamlLimits = YamlLimits()) -> list[str]:
     with pytest.raises(CardInvalid) as caught:
         load_card(path, limits)
@@ -58,9 +61,9 @@ def test_example_card_in_repo_is_valid():
         ("other license without name", VALID.replace("license: mit", "license: other"),
          [":1:1 card: 'license_name' is a required property", ":1:1 card: 'license_link' is a required property"]),
         ("version not a string", VALID.replace('version: "1.0"', "version: 1.0"),
-         [":3:10 version: 1.0 is not of type 'string'"]),
+         [":3:10 version: 1.0 is not of type 'string'" + Q]),
         ("unknown top-level key", VALID + "licence: mit\n",
-         [":1:1 card: Additional properties are not allowed ('licence' was unexpected)"]),
+         [":7:10 licence: Additional properties are not allowed ('licence' was unexpected)"]),
         ("duplicate key", VALID + "license: apache-2.0\n",
          [":7:1 license: duplicate key (first defined on line 6)"]),
         ("unknown schema version", VALID.replace('schema_version: "1"', 'schema_version: "9"'),
@@ -70,7 +73,7 @@ def test_example_card_in_repo_is_valid():
         ("YAML syntax error", VALID + "tags: [unclosed\n",
          [":8:1 YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"]),
         ("several errors at once", VALID.replace('version: "1.0"', "version: 2").replace("license: mit", "license: nope"),
-         [":3:10 version: 2 is not of type 'string'",
+         [":3:10 version: 2 is not of type 'string'" + Q,
           ":6:10 license: 'nope' is not an SPDX license id or a Hugging Face license id (use 'other' with license_name and license_link)"]),
     ],
     ids=lambda value: value if isinstance(value, str) and len(value) < 40 else None,
@@ -101,7 +104,7 @@ def test_50_mb_file_is_refused_before_reading(tmp_path):
 
 
 def test_binary_file_is_refused(tmp_path):
-    assert problems_of(write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")) == [" binary file (NUL bytes found), expected YAML text"]
+    assert problems_of(write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")) == [":3:1 binary file: NUL byte found; a card is UTF-8 YAML text"]
 
 
 def test_non_utf8_bytes_are_located(tmp_path):

@@ -25,7 +25,7 @@ def test_validate_ok_and_invalid(tmp_path):
     failed = run("validate", str(bad), "--json")
     assert failed.exit_code == 1
     assert [p["text"] for p in json.loads(failed.output)[0]["problems"]] == [
-        f"{bad}:3:10 version: 1 is not of type 'string'",
+        f"{bad}:3:10 version: 1 is not of type 'string' (YAML reads unquoted numbers as numbers (1.10 becomes 1.1): quote the value)",
         f"{bad}:4:9 owners: [] should be non-empty",
     ]
 

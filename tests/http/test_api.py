@@ -54,7 +54,7 @@ def test_invalid_card_is_a_located_problem(client, tokens):
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert (body["type"], body["title"], body["status"], body["instance"]) == ("https://modellake.dev/problems/422", "Invalid model card", 422, "/models")
-    assert {"file": "submitted-card.yaml", "line": 3, "column": 10, "where": "version", "message": "1.0 is not of type 'string'"} in body["problems"]
+    assert {"file": "submitted-card.yaml", "line": 3, "column": 10, "where": "version", "message": "1.0 is not of type 'string' (YAML reads unquoted numbers as numbers (1.10 becomes 1.1): quote the value)"} in body["problems"]
 
 
 @pytest.mark.parametrize(("path", "status", "title", "detail"), [

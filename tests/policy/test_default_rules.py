@@ -42,6 +42,7 @@ VIOLATIONS = {
     "completeness.risk-tier": _set("card.governance.risk_tier", DELETE),
     "completeness.owner-contact": _set("card.owners.0.email", DELETE),
     "completeness.artifacts": _set("card.artifacts", DELETE),
+    "completeness.dates-not-in-future": _set("card.evaluations.0.date", "2999-01-01"),
     "claims.architecture": _set("facts.architecture", "gpt2"),
     "claims.parameters": _set("facts.parameters", 33000000),
     "claims.layers": _set("facts.layers", 12),
