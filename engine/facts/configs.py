@@ -3,13 +3,13 @@ sentence-transformers modules.json (and the Pooling/Dense configs it points to);
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from engine.errors import CorruptFile
 from engine.facts.record import Facts
 from engine.facts.tensors import TensorInfo
+from engine.storable import loads_strict
 
 HF_CONFIG, ADAPTER_CONFIG, ST_MODULES = "config.json", "adapter_config.json", "modules.json"
 # fact -> config keys that state it, most common spelling first (GPT-2 and T5 families spell them differently)
@@ -31,13 +31,16 @@ ST_DIMENSION_KEYS = {"Pooling": "word_embedding_dimension", "Dense": "out_featur
 _LORA = re.compile(r"^(?P<module>.*)\.lora_(?P<part>A|B)(?:\.[^.]+)?\.weight$")
 
 
-def read_json(file: Path) -> dict:
+def read_json(file: Path, shape: type = dict) -> dict | list:
+    """A config file as strict JSON (UTF-8, a BOM tolerated; no NaN, no duplicate keys) of the expected `shape`."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = loads_strict(file.read_text(encoding="utf-8-sig"))
+    except RecursionError:
+        raise CorruptFile(f"{file}: not valid JSON (nested too deeply)") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise CorruptFile(f"{file}: not valid JSON ({error})") from None
-    if not isinstance(data, (dict, list)):
-        raise CorruptFile(f"{file}: expected a JSON object")
+    if not isinstance(data, shape):
+        raise CorruptFile(f"{file}: expected a JSON {'object' if shape is dict else 'list'}, not {type(data).__name__}")
     return data
 
 
@@ -46,8 +49,6 @@ def apply_hf_config(file: Path, label: str, facts: Facts) -> dict:
     from engine.facts.packed import declared_quantization
 
     config = read_json(file)
-    if not isinstance(config, dict):
-        raise CorruptFile(f"{file}: expected a JSON object")
     scopes = [("", config)] + [(f"{name}.", config[name]) for name in NESTED_CONFIGS if isinstance(config.get(name), dict)]
     for fact, keys in CONFIG_KEYS.items():
         for prefix, scope in scopes:
@@ -75,6 +76,8 @@ def apply_hf_config(file: Path, label: str, facts: Facts) -> dict:
 def apply_adapter_config(file: Path, label: str, facts: Facts) -> None:
     config = read_json(file)
     targets = config.get("target_modules")
+    if not (targets is None or isinstance(targets, str) or isinstance(targets, list) and all(isinstance(t, str) for t in targets)):
+        raise CorruptFile(f"{file}: target_modules must be a module name or a list of them, not {str(targets)[:80]}")
     facts.record_adapter("type", str(config["peft_type"]).lower() if config.get("peft_type") else None, f"{label}:peft_type")
     facts.record_adapter("rank", config.get("r"), f"{label}:r")
     facts.record_adapter("alpha", config.get("lora_alpha"), f"{label}:lora_alpha")
@@ -97,13 +100,15 @@ def apply_lora_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
 
 def apply_sentence_transformers(folder: Path, label_of, facts: Facts) -> None:
     """embedding_dim: the output size of the last Pooling or Dense module listed in modules.json."""
-    modules = read_json(folder / ST_MODULES)
-    if not isinstance(modules, list):
-        raise CorruptFile(f"{folder / ST_MODULES}: expected a list of modules")
+    modules = read_json(folder / ST_MODULES, list)
+    if not all(isinstance(module, dict) for module in modules):
+        raise CorruptFile(f"{folder / ST_MODULES}: expected a list of modules, each an object")
     dimension = None
     for module in modules:
         kind = str(module.get("type", "")).rsplit(".", 1)[-1]
         config_file = folder / str(module.get("path", "")) / "config.json"
+        if not config_file.resolve().is_relative_to(folder.resolve()):
+            raise CorruptFile(f"{folder / ST_MODULES}: module path {str(module.get('path'))[:80]!r} points outside the model folder")
         if kind == "Transformer" and module.get("path") and config_file.is_file():  # older layout: 0_Transformer/config.json
             apply_hf_config(config_file, label_of(config_file), facts)
         if kind in ST_DIMENSION_KEYS and config_file.is_file():

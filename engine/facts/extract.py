@@ -9,8 +9,9 @@ fill only what nothing states; a fact no source states stays null.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable, TypeVar
 
-from engine.errors import NotFound, UnsupportedFormat
+from engine.errors import CorruptFile, ModelLakeError, NotFound, UnsupportedFormat, UsageError
 from engine.facts.configs import (ADAPTER_CONFIG, HF_CONFIG, ST_MODULES, apply_adapter_config, apply_hf_config, apply_lora_tensors,
                                   apply_sentence_transformers)
 from engine.facts.digest import file_record
@@ -20,8 +21,12 @@ from engine.facts.openclip import apply_openclip
 from engine.facts.packed import quantization_name, unpack_quantized
 from engine.facts.record import Facts
 from engine.facts.tensors import TensorInfo, count_parameters, dominant_dtype, dtype_elements
+from engine.files import require_regular_file
+from engine.storable import INT64, unstorable
 
 CONFIG_FILES = (ADAPTER_CONFIG, HF_CONFIG, ST_MODULES)
+MAX_MODEL_FILES = 10_000  # sharded checkpoints hold hundreds; a folder with more is not a model, and is not walked further
+T = TypeVar("T")
 
 
 def extract_facts(path: str | Path, *, digest: bool = True) -> Facts:
@@ -31,10 +36,11 @@ def extract_facts(path: str | Path, *, digest: bool = True) -> Facts:
         raise NotFound(f"no model file or directory at {path}")
     root = path if path.is_dir() else path.parent
     files = model_files(path)
-    detected = {file: detect_format(file) for file in files}
+    detected = {file: reading(str(file), "model file", lambda: detect_format(file)) for file in files}
     if path.is_file() and detected[path] is None:
-        raise UnsupportedFormat(f"{path}: not a model file this lake reads ({', '.join(f.name for f in FORMATS)}); "
-                                f"it starts with {_first_bytes(path)}")
+        # the message says what the file is not, never what it holds: a server must not read files back to its callers
+        raise UnsupportedFormat(f"{path}: not a model file this lake reads ({', '.join(f.name for f in FORMATS)}): its first bytes match "
+                                f"none of their signatures and its name none of their suffixes")
     facts = Facts()
 
     def label(file: Path) -> str:
@@ -43,21 +49,66 @@ def extract_facts(path: str | Path, *, digest: bool = True) -> Facts:
     tensors = _read_weights(detected, facts, label)
     _apply_configs(root, facts, label)
     if tensors:
-        _apply_tensors(tensors, facts)
+        reading(", ".join(sorted({label(t.file) for t in tensors})[:3]), "tensor table", lambda: _apply_tensors(tensors, facts))
     if facts.format is None and not any((root / name).is_file() for name in CONFIG_FILES):
         raise UnsupportedFormat(f"{path}: no model files found (weights: {', '.join(f.name for f in FORMATS)}; or {', '.join(CONFIG_FILES)})")
     facts.files = [file_record(file, root, digest=digest) for file in files]
     weights = [record["size"] for file, record in zip(files, facts.files) if detected[file] is not None]
     facts.record("size_bytes", sum(weights) if weights else None, f"bytes of the {len(weights)} weight file(s)")
+    _check_storable(path, facts)
     return facts
 
 
+def reading(where: str, what: str, action: Callable[[], T]) -> T:
+    """Run one reader over untrusted bytes. Readers raise precise errors where a message can be exact; anything else
+    they raise (a parser tripping over a shape it never expected) means the file is not what it claims: CorruptFile
+    naming it, never a traceback."""
+    try:
+        return action()
+    except ModelLakeError:
+        raise
+    except FileNotFoundError as error:
+        raise NotFound(f"{where}: {error.strerror}: {error.filename}") from None
+    except RecursionError:
+        raise CorruptFile(f"{where}: not a readable {what}: nested too deeply") from None
+    except Exception as error:  # noqa: BLE001 - the boundary around every format reader
+        raise CorruptFile(f"{where}: not a readable {what} ({type(error).__name__}: {str(error)[:300]})") from None
+
+
 def model_files(path: Path) -> list[Path]:
-    """The file itself, or every regular file under the folder (hidden files and folders skipped)."""
-    if path.is_file():
+    """The file itself (refused unless regular), or every regular file under the folder (hidden files and folders
+    skipped; FIFOs, devices and sockets inside are not model files and are never opened)."""
+    if not path.is_dir():
+        require_regular_file(path, "model file")
         return [path]
-    return sorted(file for file in path.rglob("*") if file.is_file() and not any(part.startswith((".", "__pycache__"))
-                                                                                 for part in file.relative_to(path).parts))
+    found = []
+    for file in path.rglob("*"):
+        if file.is_file() and not any(part.startswith((".", "__pycache__")) for part in file.relative_to(path).parts):
+            found.append(file)
+            if len(found) > MAX_MODEL_FILES:
+                raise UsageError(f"{path}: more than {MAX_MODEL_FILES:,} files; a model folder holds weights and configs, not a whole tree")
+    return sorted(found)
+
+
+def _check_table(tensors: list[TensorInfo], label) -> None:
+    """What every format's tensor table must hold, whatever parser built it: names that are text, dimensions >= 0."""
+    for info in tensors:
+        problem = next(unstorable(info.name), None)
+        if problem or not isinstance(info.name, str):
+            raise CorruptFile(f"{label(info.file)}: tensor name {str(info.name)[:80]!r} {problem[1] if problem else 'is not text'}")
+        if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in info.shape):
+            raise CorruptFile(f"{label(info.file)}: tensor {info.name} has shape {list(info.shape)}: dimensions are non-negative integers")
+
+
+def _check_storable(path: Path, facts: Facts) -> None:
+    """Facts reach the store: a value it cannot hold (NUL in a name, NaN in a config, 10^30 parameters) is the file's
+    fault, reported with the source that stated it."""
+    problem = next(unstorable(facts.to_dict(), max_int=INT64), None)
+    if problem:
+        where, why = problem
+        source = facts.sources.get(str(where[0])) if where and where[0] in facts.values else None
+        dotted = ".".join(map(str, where))
+        raise CorruptFile(f"{path}: the model files state a value the lake cannot store, facts.{dotted}" + (f" ({source})" if source else "") + f": {why}")
 
 
 def _read_weights(detected: dict[Path, WeightFormat | None], facts: Facts, label) -> list[TensorInfo]:
@@ -67,20 +118,25 @@ def _read_weights(detected: dict[Path, WeightFormat | None], facts: Facts, label
     for fmt in FORMATS:
         files = [file for file, found in detected.items() if found is fmt]
         if files and (fmt is primary or fmt.pickled):
-            table = fmt.read(files, facts, label)
+            table = reading(", ".join(label(file) for file in files[:3]), f"{fmt.name} file", lambda: fmt.read(files, facts, label))
+            _check_table(table, label)
             if fmt is primary:
                 tensors = table
     facts.format = primary.name if primary else None
     return tensors
 
 
+# config file -> how its facts are applied (file, its label, the facts, the label function)
+CONFIG_READERS = ((ADAPTER_CONFIG, lambda file, where, facts, label: apply_adapter_config(file, where, facts)),
+                  (HF_CONFIG, lambda file, where, facts, label: apply_hf_config(file, where, facts)),
+                  (ST_MODULES, lambda file, where, facts, label: apply_sentence_transformers(file.parent, label, facts)))
+
+
 def _apply_configs(root: Path, facts: Facts, label) -> None:
-    if (root / ADAPTER_CONFIG).is_file():
-        apply_adapter_config(root / ADAPTER_CONFIG, label(root / ADAPTER_CONFIG), facts)
-    if (root / HF_CONFIG).is_file():
-        apply_hf_config(root / HF_CONFIG, label(root / HF_CONFIG), facts)
-    if (root / ST_MODULES).is_file():
-        apply_sentence_transformers(root, label, facts)
+    for name, apply in CONFIG_READERS:
+        file = root / name
+        if file.is_file():
+            reading(label(file), name, lambda: apply(file, label(file), facts, label))
 
 
 def _apply_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
@@ -115,9 +171,3 @@ def _infer_from_names(tensors: list[TensorInfo], facts: Facts) -> None:
         facts.record("hidden_size", width, f"{embedding} shape[1]")
     if "lm_head.weight" in table:
         facts.record("tied_embeddings", False, "lm_head.weight tensor present")
-
-
-def _first_bytes(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    return f"bytes {head.hex(' ')}" if head else "nothing (empty file)"

@@ -12,6 +12,7 @@ from pathlib import Path
 from engine.errors import NotFound
 from engine.facts.extract import model_files
 from engine.facts.formats import detect_format
+from engine.storable import unstorable
 
 UNAVAILABLE = "modellake-fingerprint-unavailable/1"
 REASONS = {
@@ -31,6 +32,11 @@ def compute_fingerprint(path: str | Path) -> dict | None:
     if sketchable is not None:
         from engine.lineage.sketch import weight_sketch
 
-        return weight_sketch(sketchable)
+        sketch = weight_sketch(sketchable)
+        broken = next(unstorable(sketch), None)
+        if broken:  # NaN or infinite weights (a diverged run, an fp16 overflow): no sketch to compare, and none to store
+            return {"format": UNAVAILABLE, "source_format": detected.get(sketchable, "safetensors"),
+                    "reason": f"the weights hold values no sketch can summarise ({'.'.join(map(str, broken[0]))}: {broken[1]})"}
+        return sketch
     source = next((name for name in REASONS if name in detected.values()), None)
     return {"format": UNAVAILABLE, "source_format": source, "reason": REASONS[source]} if source else None

@@ -153,6 +153,8 @@ _PUSH_ARG = frozenset({
     "UNICODE", "BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8", "BINBYTES", "SHORT_BINBYTES", "BINBYTES8", "BYTEARRAY8",
 })
 _CONSTANTS = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
+# A checkpoint's pickle is its structure, about 20 opcodes per tensor: 2 million is 100,000 tensors, and bounds the walk.
+MAX_OPCODES = 2_000_000
 _EMPTY = {"EMPTY_DICT": dict, "EMPTY_LIST": list, "EMPTY_TUPLE": tuple, "EMPTY_SET": set}
 
 
@@ -230,7 +232,8 @@ class _Machine:
             stack.append(self.pop_mark())
         elif name == "DICT":
             items = self.pop_mark()
-            stack.append(dict(zip(items[::2], items[1::2])))
+            stack.append({})
+            _set_items(stack[-1], items)
         elif name == "FROZENSET":
             stack.append(frozenset(_hashable(v) for v in self.pop_mark()))
         elif name == "APPEND":
@@ -314,7 +317,10 @@ def _add(target, values) -> None:
 def _set_items(target, items) -> None:
     if isinstance(target, dict):
         for key, value in zip(items[::2], items[1::2]):
-            target[_hashable(key)] = value
+            try:
+                target[key] = value
+            except TypeError:  # no unpickler can build a dict keyed by a list: the stream is malformed
+                raise ValueError(f"a dict key is a {type(key).__name__}, which cannot be a key") from None
 
 
 def torch_persistent_load(pid) -> object:
@@ -331,7 +337,9 @@ def read_pickle(data: bytes, label: str, start: int = 0, persistent_load=torch_p
     machine = _Machine(persistent_load, label)
     stream = _Reader(data, start)
     try:
-        for opcode, arg, position in pickletools.genops(stream):
+        for count, (opcode, arg, position) in enumerate(pickletools.genops(stream)):
+            if count > MAX_OPCODES:
+                raise CorruptFile(f"{label}: more than {MAX_OPCODES:,} pickle opcodes before STOP; a checkpoint's structure is far smaller")
             machine.step(opcode.name, arg)
             if opcode.name == "STOP":
                 machine.scan.value = machine.stack.pop() if machine.stack else None

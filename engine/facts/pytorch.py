@@ -22,6 +22,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 LEGACY_PICKLES = 5  # magic number, protocol version, system info, the object, storage keys; the storage bytes follow
 _MAX_STREAMS = 64   # further pickles after the first in a bare file (pickle.load in a loop reads them)
 _WRAPPERS = ("state_dict.", "module.")  # training checkpoints nest the weights under these keys
+MAX_PICKLE_BYTES = 64 * 1024 * 1024  # data.pkl is the structure, not the weights: a few MB for checkpoints of 100,000 tensors
 
 
 @dataclass
@@ -56,6 +57,9 @@ def read_torch_zip(file: Path) -> PickleCheckpoint:
                                                    f"the archive holds {count} entries named {name}: torch loads the first, Python's zipfile reads "
                                                    "the last, so a loader and a scanner can see different pickles"))
             for entry in pickles:
+                if entry.file_size > MAX_PICKLE_BYTES:  # a zip bomb is refused before one byte is inflated
+                    raise CorruptFile(f"{file}:{entry.filename} inflates to {entry.file_size:,} bytes, above the {MAX_PICKLE_BYTES:,}-byte "
+                                      "limit for a checkpoint's pickle")
                 scan = _scan(lambda: read_pickle(archive.read(entry), f"{file}:{entry.filename}"), result)
                 result.findings.extend(_findings(f"{file.name}:{entry.filename}", scan))
                 if entry is main:

@@ -5,12 +5,12 @@ the header makes is checked against the file (length, offsets inside the data se
 """
 from __future__ import annotations
 
-import json
 import struct
 from pathlib import Path
 
 from engine.errors import CorruptFile, UnsupportedFormat
 from engine.facts.tensors import DTYPES, TensorInfo
+from engine.storable import loads_strict
 
 MAX_HEADER_BYTES = 100 * 1024 * 1024  # the safetensors library's own limit
 INDEX_FILE = "model.safetensors.index.json"
@@ -31,24 +31,41 @@ def read_safetensors_header(file: Path) -> tuple[list[TensorInfo], dict]:
             raise CorruptFile(f"{file}: header claims {length:,} bytes but the file holds only {size - 8:,} after the length")
         raw = handle.read(length)
     try:
-        header = json.loads(raw)
+        header = loads_strict(raw)
+    except RecursionError:
+        raise CorruptFile(f"{file}: header is not JSON (nested too deeply)") from None
     except ValueError as error:
         raise CorruptFile(f"{file}: header is not JSON ({error})") from None
     if not isinstance(header, dict):
         raise CorruptFile(f"{file}: header is not a JSON object")
     metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(value, str) for value in metadata.values()):
+        raise CorruptFile(f"{file}: __metadata__ must map text to text (the format's str -> str), not {type(metadata).__name__} "
+                          f"{str(metadata)[:80]}")
     base = 8 + length
     return [_tensor(file, name, entry, base, size) for name, entry in header.items()], metadata
 
 
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _tensor(file: Path, name: str, entry: object, base: int, size: int) -> TensorInfo:
-    try:
-        dtype, shape, (start, end) = entry["dtype"], tuple(int(n) for n in entry["shape"]), entry["data_offsets"]
-    except (TypeError, KeyError, ValueError):
-        raise CorruptFile(f"{file}: tensor {name} lacks dtype, shape or data_offsets") from None
+    if not isinstance(entry, dict) or not {"dtype", "shape", "data_offsets"} <= set(entry):
+        raise CorruptFile(f"{file}: tensor {name} is {str(entry)[:80]}, not an entry with dtype, shape and data_offsets")
+    dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+    if not isinstance(dtype, str):
+        raise CorruptFile(f"{file}: tensor {name} has dtype {dtype!r}, which is not a dtype name")
     if dtype not in DTYPES:
         raise UnsupportedFormat(f"{file}: tensor {name} has dtype {dtype}, which this reader does not know")
-    if not (isinstance(start, int) and isinstance(end, int)) or start > end or base + end > size:
+    if not isinstance(shape, list) or not all(map(_is_count, shape)):
+        raise CorruptFile(f"{file}: tensor {name} has shape {str(shape)[:80]}: a shape is a list of non-negative integers")
+    if not isinstance(offsets, list) or len(offsets) != 2 or not all(map(_is_count, offsets)):
+        raise CorruptFile(f"{file}: tensor {name} has data_offsets {str(offsets)[:80]}, not [start, end] bytes of the data section")
+    shape, (start, end) = tuple(shape), offsets
+    if start > end:
+        raise CorruptFile(f"{file}: tensor {name} claims bytes {start}..{end}: its end comes before its start")
+    if base + end > size:
         raise CorruptFile(f"{file}: tensor {name} claims bytes {start}..{end} of the data section, outside the file ({size - base:,} data bytes)")
     info = TensorInfo(name, dtype, shape, file, base + start, base + end)
     if (end - start) * 8 != info.numel * info.bits:
@@ -62,8 +79,8 @@ def shard_map(folder: Path) -> dict[str, str] | None:
     if not index.is_file():
         return None
     try:
-        weight_map = json.loads(index.read_text())["weight_map"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        weight_map = loads_strict(index.read_bytes())["weight_map"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise CorruptFile(f"{index}: not a safetensors index (no weight_map)") from None
     if not isinstance(weight_map, dict) or not all(isinstance(k, str) and isinstance(v, str) and "/" not in v for k, v in weight_map.items()):
         raise CorruptFile(f"{index}: weight_map must map tensor names to shard file names in the same folder")

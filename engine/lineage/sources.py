@@ -6,7 +6,6 @@ have them (exact) and on sketches otherwise (estimated; the result says which ba
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import UsageError
+from engine.facts.configs import read_json
 from engine.lineage.sketch import is_sketch, sample_positions, weight_sketch
 from engine.lineage.tensors import WeightFiles, open_weights
 
@@ -120,12 +120,10 @@ class ModelSource:
 
 
 def _read_config(path: Path) -> dict:
-    """config.json (or a PEFT adapter_config.json) next to the weights, when there is one."""
+    """config.json (or a PEFT adapter_config.json) next to the weights, when there is one; read as facts reads it
+    (strict JSON, an object, else CorruptFile naming the file)."""
     folder = path if path.is_dir() else path.parent
     for candidate in (ADAPTER_CONFIG, "config.json"):
         if (folder / candidate).is_file():
-            try:
-                return json.loads((folder / candidate).read_text())
-            except ValueError:
-                return {}
+            return read_json(folder / candidate)
     return {}

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import NotFound, UnsupportedFormat
+from engine.facts.extract import model_files
 from engine.facts.safetensors import read_safetensors_header
 from engine.facts.tensors import TensorInfo, count_parameters
 
@@ -52,7 +53,8 @@ class WeightFiles:
         self.path = Path(path)
         if not self.path.exists():
             raise NotFound(f"no model file or directory at {self.path}")
-        files = sorted(self.path.glob("**/*.safetensors")) if self.path.is_dir() else [self.path]
+        # model_files: regular files only (a FIFO named x.safetensors is never opened), hidden folders skipped
+        files = [f for f in model_files(self.path) if f.suffix == ".safetensors" or not self.path.is_dir()]
         if not files or any(f.suffix != ".safetensors" for f in files):
             raise UnsupportedFormat(f"{self.path}: weight comparison needs safetensors files")
         self.files = files

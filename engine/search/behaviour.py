@@ -37,6 +37,13 @@ def probe_sentences() -> list[str]:
 
 def _encode_sentence_transformer(directory: Path, sentences: list[str]):
     from engine.evals.harnesses._encoding import load_sentence_encoder
+    from engine.facts.configs import ST_MODULES, read_json
+
+    # sentence-transformers imports each module's `type` by name: only its own classes are let through
+    modules = read_json(directory / ST_MODULES, list) if (directory / ST_MODULES).is_file() else []
+    foreign = [str(m.get("type")) for m in modules if not (isinstance(m, dict) and str(m.get("type", "")).startswith("sentence_transformers."))]
+    if foreign:
+        raise ValueError(f"modules.json names {foreign[0][:80]!r}, outside sentence_transformers: it is not imported")
 
     model = load_sentence_encoder(directory, seed=0)
     return model.encode(sentences, convert_to_numpy=True, show_progress_bar=False)
@@ -98,7 +105,7 @@ def behaviour_signature(weights: Path | None) -> tuple[list[float] | None, dict]
     runner, directory = found
     try:
         outputs = runner.encode(directory, probe_sentences())
-    except (OSError, ValueError, RuntimeError, KeyError) as error:  # a model that will not run gets no signature, not a failed submission
+    except Exception as error:  # noqa: BLE001 - the model's own files are untrusted: one that will not run gets no signature, not a failed submission
         return None, {"runner": runner.kind, "error": f"{type(error).__name__}: {error}"[:500]}
     signature = signature_from_outputs(outputs)
     return signature, {"runner": runner.kind, "probes": PROBE_SET} | ({} if signature else {"error": "constant outputs"})

@@ -97,11 +97,12 @@ def test_unknown_dtype_and_unknown_files(tmp_path):
     with pytest.raises(UnsupportedFormat, match="tensor w has dtype F4"):
         extract_facts(tmp_path / "f4.safetensors")
     (tmp_path / "notes.txt").write_text("hello")
-    expected = r"notes.txt: not a model file this lake reads \(safetensors, gguf, pytorch, pickle\); it starts with bytes 68 65 6c 6c 6f"
-    with pytest.raises(UnsupportedFormat, match=expected):
+    expected = r"notes.txt: not a model file this lake reads \(safetensors, gguf, pytorch, pickle\): its first bytes match none"
+    with pytest.raises(UnsupportedFormat, match=expected) as refused:
         extract_facts(tmp_path / "notes.txt")
+    assert "68 65" not in str(refused.value)  # what the file holds is never echoed (a server would read files back to callers)
     (tmp_path / "empty.bin2").write_bytes(b"")
-    with pytest.raises(UnsupportedFormat, match="empty.bin2: .* it starts with nothing \\(empty file\\)"):
+    with pytest.raises(UnsupportedFormat, match="empty.bin2: not a model file"):
         extract_facts(tmp_path / "empty.bin2")
     empty = tmp_path / "folder"
     empty.mkdir()
