@@ -17,6 +17,7 @@ from litestar.template import TemplateConfig
 from api.http.auth import TokenAuthentication, require_permission
 from api.http.config import HttpConfig
 from api.http.problems import EXCEPTION_HANDLERS
+from api.http.requests import LakeRequest
 from api.http.routes import discovery, models, policies, reviews, service
 from engine.config import Settings, load_settings
 from engine.store.database import Lake, open_lake
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, lake: Lake | None = None, co
                       "config": Provide(lambda: config, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(TokenAuthentication, exclude=["^/schema"])],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=LakeRequest,
         request_max_body_size=config.max_body_bytes,
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=add_template_helpers),
         openapi_config=OpenAPIConfig(title="Model Lake", version="1", path="/schema",

@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.di import NamedDependency
 
 from engine.config import Settings
-from engine.errors import Forbidden, NotFound
+from engine.errors import Forbidden, NotFound, UsageError
 from engine.paths import POLICIES_DIR
 from engine.store.database import Lake
 
@@ -31,13 +31,28 @@ class HttpConfig:
         return cls(policies_dir=Path(env.get("MODELLAKE_POLICIES", POLICIES_DIR)), server_roots=tuple(p.resolve() for p in roots))
 
     def check_server_path(self, path: Path | str) -> Path:
-        """`path` resolved, if it exists inside an allowed root; else Forbidden (callers must not read the server's other files)."""
-        resolved = Path(path).resolve()
-        if not any(resolved.is_relative_to(root) for root in self.server_roots):
+        """`path` resolved, if it exists inside an allowed root and so does every file under it that would be read;
+        else Forbidden (callers must not read the server's other files, not even through a link in a model folder)."""
+        try:
+            resolved = Path(path).resolve()
+            inside = self.inside_roots(resolved)
+            exists = inside and resolved.exists()
+        except (OSError, ValueError) as error:  # NUL bytes, names longer than the file system allows, link loops
+            raise UsageError(f"{str(path)[:200]!r} is not a usable path on this server: {getattr(error, 'strerror', None) or error}") from None
+        if not inside:
             raise Forbidden(f"{path} is outside the directories this server reads models from (MODELLAKE_SERVER_ROOTS)")
-        if not resolved.exists():
+        if not exists:
             raise NotFound(f"{path} does not exist on the server")
+        if resolved.is_dir():
+            from engine.facts.extract import model_files
+
+            leaving = next((file for file in model_files(resolved) if not self.inside_roots(file.resolve())), None)
+            if leaving is not None:
+                raise Forbidden(f"{leaving} links outside the directories this server reads models from (MODELLAKE_SERVER_ROOTS)")
         return resolved
+
+    def inside_roots(self, resolved: Path) -> bool:
+        return any(resolved.is_relative_to(root) for root in self.server_roots)
 
 
 # What handlers declare to receive the app's open lake and this config (provided once in create_app).

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.errors import UsageError
+
 
 @dataclass(frozen=True)
 class CardFiles:
@@ -31,9 +33,17 @@ def card_files(card, weights: str | Path | None = None) -> CardFiles:
         return CardFiles(Path(weights), explicit=True)
     base = Path(card.source).parent
     listed = tuple(str(artifact["path"]) for artifact in card.data.get("artifacts") or [] if isinstance(artifact, dict) and artifact.get("path"))
-    present = [base / path for path in listed if (base / path).exists()]
-    missing = tuple(path for path in listed if not (base / path).exists())
+    present = [base / path for path in listed if _exists(base / path)]
+    missing = tuple(path for path in listed if not _exists(base / path))
     return CardFiles(_common_root(present), listed, missing)
+
+
+def _exists(path: Path) -> bool:
+    """A path no file system can hold (a name longer than it allows) does not exist; it is not an error of the lake's."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def weights_path_for(card, weights: str | Path | None = None) -> Path | None:
@@ -47,4 +57,8 @@ def _common_root(paths: list[Path]) -> Path | None:
     if len(paths) == 1:
         return paths[0]
     resolved = [path.resolve() for path in paths]  # one spelling: commonpath refuses a mix of relative and absolute paths
-    return Path(os.path.commonpath(resolved))
+    common = Path(os.path.commonpath(resolved))
+    if common == Path(common.anchor):  # /etc/x and /usr/y: the whole disk would be walked as "the model"
+        raise UsageError(f"the card's artifacts share no model directory ({', '.join(map(str, paths[:3]))}); "
+                         "give the weights explicitly (--weights, or `weights` over HTTP)")
+    return common

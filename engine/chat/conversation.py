@@ -21,7 +21,7 @@ def new_conversation_id() -> str:
 
 def last_query(session: Session, conversation_id: str) -> dict:
     """The query of the conversation's latest turn; NotFound for an id the lake does not know."""
-    if not _ID.match(conversation_id):
+    if not _ID.fullmatch(conversation_id):
         raise UsageError(f"a conversation id is 32 hex characters, got {conversation_id!r}")
     query = session.scalars(select(ChatTurn.query).where(ChatTurn.conversation_id == conversation_id)
                             .order_by(ChatTurn.turn.desc()).limit(1)).first()

@@ -30,9 +30,10 @@ def list_waivers(lake: Lake) -> list[dict]:
 
 def add_waiver(lake: Lake, *, rule_id: str, target: str, reason: str, by: str, ticket: str | None = None, expires_at: str | None = None) -> dict:
     """Store a waiver approved by `by`; it applies to reviews made from now on."""
-    if not re.match(WAIVER_SCHEMA["target"]["regex"], target):
+    # fullmatch throughout: `$` alone would also accept a trailing newline
+    if not re.fullmatch(WAIVER_SCHEMA["target"]["regex"], target):
         raise UsageError(f"bad waiver target {target!r}: expected NAME or NAME@VERSION")
-    if not re.match(ID_PATTERN, rule_id):
+    if not re.fullmatch(ID_PATTERN, rule_id):
         raise UsageError(f"bad rule_id {rule_id!r}: expected a rule id such as claims.parameters")
     if not reason.strip():
         raise UsageError("a waiver needs a reason")
@@ -64,7 +65,7 @@ def remove_waiver(lake: Lake, waiver_id: int, *, by: str) -> None:
 
 def save_policy_pack(lake: Lake, directory: Path, name: str, raw: bytes, *, by: str) -> dict:
     """Write policies/NAME.yaml after validating it alone and with the other packs; the old file comes back on any error."""
-    if not PACK_NAME.match(name):
+    if not PACK_NAME.fullmatch(name):
         raise UsageError(f"bad pack name {name!r}: lower-case letters, digits, '-' and '_'")
     pack = parse_pack(raw, f"{name}.yaml")
     path = Path(directory) / f"{name}.yaml"

@@ -27,9 +27,17 @@ class DiffSide:
     reruns: list[dict] | None = None
 
 
+def names_a_path(text: str) -> bool:
+    """True when `text` is an existing path; text no file system could hold (NUL, too long) is not one."""
+    try:
+        return Path(text).exists()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve_side(text: str, lake=None) -> DiffSide:
     """A path that exists is a model on disk; anything else is a lake reference."""
-    if Path(text).exists():
+    if names_a_path(text):
         return DiffSide(text, ModelSource.of(text))
     if lake is None:
         raise UsageError(f"{text!r} is neither a model file or directory nor, without a lake, a lake reference")

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from engine.errors import ModelLakeError
+from engine.errors import Conflict, ModelLakeError
 from engine.lineage.sketch import is_sketch
 from engine.lineage.sources import ModelSource
 from engine.lineage.verify import evidence as relation_evidence
@@ -41,6 +41,7 @@ def record_declared_edges(session: Session, version: ModelVersion, evidence) -> 
         _upsert_edge(session, version.id, str(ref), _find_version(session, ref), relation, declared=True, evidence=None)
     session.flush()
     children = resolve_waiting_children(session, version)
+    refuse_cycle(session, version)  # before anything is verified, deferred or not: a loop is refused whole
     if getattr(evidence, "deferred", ()):
         return  # verification reads weights: the lineage evidence job does it (engine.governance.evidence_jobs)
     verify_lineage(session, version, children, weights=getattr(evidence, "weights", None))
@@ -51,6 +52,31 @@ def verify_lineage(session: Session, version: ModelVersion, children: list[Model
     verify_edges_of(session, version, weights=weights)
     for child in children:
         verify_edges_of(session, child)
+
+
+def refuse_cycle(session: Session, version: ModelVersion) -> None:
+    """Conflict when the version is among its own ancestors (A names B, then B names A): the submission rolls back.
+
+    Walks base-model edges upward, breadth first; version-order edges do not count (a v2 retrained from scratch does
+    not derive from v1).
+    """
+    came_from: dict[int, int | None] = {version.id: None}
+    frontier = [version.id]
+    while frontier:
+        rows = session.execute(select(LineageEdge.child_version_id, LineageEdge.parent_version_id).where(
+            LineageEdge.child_version_id.in_(frontier), LineageEdge.parent_version_id.is_not(None),
+            LineageEdge.relation.is_distinct_from(VERSION_RELATION))).all()
+        frontier = []
+        for child, parent in rows:
+            if parent == version.id:
+                chain = [child]
+                while came_from[chain[-1]] is not None:
+                    chain.append(came_from[chain[-1]])
+                refs = [session.get(ModelVersion, node).ref for node in [*reversed(chain), version.id]]  # version -> ... -> child -> version
+                raise Conflict(f"base_model cycle: {' -> '.join(refs)}; a model cannot descend from itself")
+            if parent not in came_from:
+                came_from[parent] = child
+                frontier.append(parent)
 
 
 def link_versions(session: Session, version: ModelVersion) -> None:
@@ -102,12 +128,12 @@ def model_source(version: ModelVersion, weights: Path | None = None) -> ModelSou
     """The version's files (given, or its card's artifacts) when they exist, else its stored sketch, else None."""
     from engine.cards.artifacts import weights_path_for
 
-    path = weights or weights_path_for(SimpleNamespace(source=version.source, data=version.card))  # a stored card reads like a Card here
-    if path is not None and Path(path).exists():
-        try:
+    try:
+        path = weights or weights_path_for(SimpleNamespace(source=version.source, data=version.card))  # a stored card reads like a Card here
+        if path is not None and Path(path).exists():
             return ModelSource.of(path, label=version.ref)
-        except ModelLakeError:
-            pass
+    except (ModelLakeError, OSError):  # files gone, unreadable or never findable: fall back to the stored sketch
+        pass
     return ModelSource.of(version.fingerprint, label=version.ref) if is_sketch(version.fingerprint) else None
 
 

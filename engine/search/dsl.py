@@ -7,6 +7,7 @@ gives one per field kind), so no operator is written twice and nothing here buil
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -66,6 +67,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
 ]}
 METRIC_PREFIX = "metric:"
 METRIC_NAME = re.compile(r"^[a-z0-9_@.-]{1,64}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_NUMBER = 2**63 - 1  # facets are compared as bigint
 
 _ORDERED = frozenset({NUMBER, DATE})
 # On a list field (language, dataset, owner, base_model) eq/in/contains hold when some element matches.
@@ -148,9 +151,9 @@ RELATIONS = ("finetune", "adapter", "quantized", "merge", "distillation", "conve
 
 def field_spec(name: str, where: str = "field") -> Field:
     """The Field for a canonical name, including `metric:<name>` fields."""
-    if name in FIELDS:
+    if isinstance(name, str) and name in FIELDS:
         return FIELDS[name]
-    if isinstance(name, str) and name.startswith(METRIC_PREFIX) and METRIC_NAME.match(name[len(METRIC_PREFIX):]):
+    if isinstance(name, str) and name.startswith(METRIC_PREFIX) and METRIC_NAME.fullmatch(name[len(METRIC_PREFIX):]):  # fullmatch: `$` also matches before a final newline
         return Field(name, NUMBER, name[len(METRIC_PREFIX):])
     raise _invalid(where, f"unknown field {name!r}; valid fields: {', '.join(FIELDS)}, metric:<name>")
 
@@ -179,16 +182,35 @@ def _coerce(spec: Field, op: Operator, value: Any, where: str) -> Any:
 
 def _coerce_one(spec: Field, value: Any, where: str) -> Any:
     if spec.kind == NUMBER:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
-            raise _invalid(where, f"{spec.name!r} needs a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or not abs(value) <= MAX_NUMBER:
+            raise _invalid(where, f"{spec.name!r} needs a number, got {_shown(value)} (numbers within +-{MAX_NUMBER:,})")
         return value
     if spec.kind == DATE:
-        if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-            raise _invalid(where, f"{spec.name!r} needs a date YYYY-MM-DD, got {value!r}")
+        if not isinstance(value, str) or not _DATE.fullmatch(value) or not _is_calendar_date(value):
+            raise _invalid(where, f"{spec.name!r} needs a date YYYY-MM-DD that is on the calendar, got {_shown(value)}")
         return value
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "" or len(str(value)) > 200:
-        raise _invalid(where, f"{spec.name!r} needs a text value of 1 to 200 characters, got {value!r}")
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "" or len(str(value)) > 200 \
+            or _has_control(str(value)):
+        raise _invalid(where, f"{spec.name!r} needs a text value of 1 to 200 characters without control characters, got {_shown(value)}")
     return normalize_value(spec.name, str(value))
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else f"an integer of {value.bit_length()} bits"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _is_calendar_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _has_control(text: str, allowed: str = "") -> bool:
+    """A control character (NUL, escape, newline, ...) other than `allowed`: no query value needs one, and NUL cannot reach SQL."""
+    return any((char < " " or char == "\x7f") and char not in allowed for char in text)
 
 
 def parse_query(document: Any) -> Query:
@@ -201,8 +223,8 @@ def parse_query(document: Any) -> Query:
     if unknown:
         raise _invalid("", f"unknown query keys: {', '.join(sorted(map(str, unknown)))}; valid: {', '.join(QUERY_KEYS)}")
     text = document.get("text") or ""
-    if not isinstance(text, str) or len(text) > 1000:
-        raise _invalid("text", "text must be a string of at most 1000 characters")
+    if not isinstance(text, str) or len(text) > 1000 or _has_control(text, "\t\n\r"):
+        raise _invalid("text", "text must be a string of at most 1000 characters, without control characters")
     filters = document.get("filters") or []
     if not isinstance(filters, list) or len(filters) > 20:
         raise _invalid("filters", "filters must be a list of at most 20 {field, op, value} objects")
@@ -213,7 +235,7 @@ def parse_query(document: Any) -> Query:
     if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
         raise _invalid("offset", f"offset must be an integer 0..{MAX_OFFSET}, got {offset!r}")
     similar_to = document.get("similar_to")
-    if similar_to is not None and (not isinstance(similar_to, str) or not similar_to.strip()):
+    if similar_to is not None and (not isinstance(similar_to, str) or not similar_to.strip() or _has_control(similar_to)):
         raise _invalid("similar_to", "similar_to must be a model reference NAME[@VERSION]")
     all_versions = document.get("all_versions", False)
     if not isinstance(all_versions, bool):
@@ -239,7 +261,7 @@ def _parse_lineage(document: Any) -> dict | None:
         return None
     keys = [key for key in LINEAGE_KEYS if key in document] if isinstance(document, dict) else []
     extra = set(document) - set(LINEAGE_KEYS) - {"relation"} if isinstance(document, dict) else {"?"}
-    if len(keys) != 1 or extra or not isinstance(document[keys[0]], str) or not document[keys[0]].strip():
+    if len(keys) != 1 or extra or not isinstance(document[keys[0]], str) or not document[keys[0]].strip() or _has_control(document[keys[0]]):
         raise _invalid("lineage", "lineage is {descendant_of: ID} or {ancestor_of: ID}, optionally with relation")
     relation = document.get("relation")
     if relation is not None and relation not in RELATIONS:

@@ -81,14 +81,19 @@ def document_facets(version: ModelVersion) -> dict:
     return document | {k: v for k, v in numbers.items() if v is not None} | {"created": str(created)[:10], "metrics": card_metrics(card)}
 
 
+# Postgres holds at most 1 MB in one tsvector; a card may hold 1 MB of prose. The most telling text comes first, and
+# the embedding reads only its start, so the body indexed is cut here rather than the submission failing.
+MAX_BODY_CHARS = 100_000
+
+
 def document_body(card: dict) -> str:
-    """The searchable prose, most telling first (the embedding model reads only the first ~256 word pieces)."""
+    """The searchable prose, most telling first (the embedding model reads only the first ~256 word pieces), at most MAX_BODY_CHARS."""
     uses = card.get("uses") or {}
     parts = [card.get("description"), card.get("pipeline_tag"), card.get("domain"), " ".join(map(str, card.get("tags") or [])),
              *map(str, uses.get("intended") or []), *map(str, card.get("limitations") or []),
              *[f"not for: {use}" for use in uses.get("out_of_scope") or []],
              " ".join(map(str, _as_list(card.get("datasets"))))]
-    return "\n".join(str(part).strip() for part in parts if part and str(part).strip())
+    return "\n".join(str(part).strip() for part in parts if part and str(part).strip())[:MAX_BODY_CHARS]
 
 
 def embedding_text(name: str, body: str) -> str:

@@ -27,7 +27,8 @@ class SubmitRequest:
 
 
 def card_of(card: str | dict[str, Any]) -> Card:
-    return parse_card(card.encode("utf-8"), HTTP_CARD_SOURCE) if isinstance(card, str) else card_from_dict(card, HTTP_CARD_SOURCE)
+    # surrogatepass: a lone surrogate in the text reaches the loader, which refuses it at its line, instead of failing here
+    return parse_card(card.encode("utf-8", "surrogatepass"), HTTP_CARD_SOURCE) if isinstance(card, str) else card_from_dict(card, HTTP_CARD_SOURCE)
 
 
 @post("/models", opt=permission("submit"), sync_to_thread=True, status_code=201)
@@ -99,9 +100,10 @@ def lineage(ref: Annotated[Path, REF], lake: LakeDep, direction: FromQuery[Liter
 def diff(a: FromQuery[str], b: FromQuery[str], lake: LakeDep, config: ConfigDep) -> dict[str, Any]:
     """What changed from A to B (lake references, or model paths inside MODELLAKE_SERVER_ROOTS)."""
     from engine.lineage import diff_models, resolve_side
+    from engine.lineage.diff import names_a_path
 
     for side in (a, b):
-        if Path(side).exists():
+        if names_a_path(side):
             config.check_server_path(side)
     return diff_models(resolve_side(a, lake), resolve_side(b, lake))
 
