@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings, load_settings
@@ -20,6 +20,8 @@ from engine.errors import DatabaseUnavailable, UsageError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_ID = 7_240_301  # arbitrary, constant: serialises migrations across processes
+# SQLSTATEs of class 54 (program limit exceeded: a tsvector over 1 MB, too many columns, ...): the input's size, not an outage
+_INPUT_TOO_LARGE = frozenset({"54000", "54001", "54011", "54023"})
 
 
 @dataclass
@@ -38,10 +40,16 @@ class Lake:
         try:
             with self._sessions.begin() as session:
                 yield session
-        except OperationalError as error:
+        except (OperationalError, InterfaceError) as error:
+            if getattr(error.orig, "sqlstate", None) in _INPUT_TOO_LARGE:  # Postgres files "too large" under operational errors
+                raise UsageError(f"a value is too large to store: {str(error.orig).splitlines()[0]}") from error
             raise DatabaseUnavailable(f"database unavailable: {error.orig or error}") from error
         except DataError as error:  # a value Postgres cannot hold (NUL in text, number out of range): the input's fault
             raise UsageError(f"a value cannot be stored: {str(error.orig or error).splitlines()[0]}") from error
+        except DBAPIError as error:
+            if error.connection_invalidated:  # the server went away mid-statement, whatever the driver called it
+                raise DatabaseUnavailable(f"database unavailable: {error.orig or error}") from error
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()
