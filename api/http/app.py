@@ -67,7 +67,18 @@ def add_template_helpers(engine: JinjaTemplateEngine) -> None:
 
 
 def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app with uvicorn until interrupted."""
+    """Run the app with uvicorn until interrupted; an embedded Postgres is supervised (restarted when it dies)."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    settings = settings or load_settings()
+    app = create_app(settings)
+    supervisor = None
+    if settings.database_url is None:
+        from engine.store.supervisor import PostgresSupervisor
+
+        supervisor = PostgresSupervisor(settings.pgdata).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        if supervisor is not None:
+            supervisor.stop()

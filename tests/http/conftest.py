@@ -119,10 +119,13 @@ def live_server(app):
 
 
 @contextlib.contextmanager
-def serve_subprocess(database_url: str, home: Path, roots: Path):
-    """`modellake serve` in its own process over `database_url`, on a free loopback port; stopped by its pid."""
+def serve_subprocess(database_url: str | None, home: Path, roots: Path):
+    """`modellake serve` in its own process over `database_url` (None: its own embedded Postgres under `home`), on a free
+    loopback port; stopped by its pid."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": database_url, "MODELLAKE_HOME": str(home), "MODELLAKE_SERVER_ROOTS": str(roots)}
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"MODELLAKE_HOME": str(home), "MODELLAKE_SERVER_ROOTS": str(roots)}
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
     process = subprocess.Popen([str(Path(sys.executable).parent / "modellake"), "serve", "--port", str(port)], cwd=REPO, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
