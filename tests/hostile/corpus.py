@@ -274,6 +274,9 @@ for slug, text in [("sql", "'); DROP TABLE models; -- "), ("sql-union", "x' UNIO
     card_case(f"inject/{slug}", card_text(f"description: {json.dumps(text, ensure_ascii=False)}", f"tags: [{json.dumps(text, ensure_ascii=False)}]"), ACCEPT,
               "stored verbatim; rendered escaped; never run as SQL, template or markup")
 
+for slug, data in [("utf16", "# Model\n\nA model.\n".encode("utf-16")), ("binary", bytes(range(256))), ("too-big", b"# x\n" + b"y" * 1_100_000)]:
+    case(f"readme/{slug}", CARD, write_card(data, "README.md"), refused("README.md", {"utf16": "UTF-16", "binary": "binary", "too-big": "limit"}[slug]),
+         "a README given to audit/submit: the same loader limits", http_card=False)
 card_case("prose/huge-distinct-words", card_text("description: " + " ".join(f"w{i:x}q" for i in range(120_000))), ACCEPT,
           "840 kB of distinct words: more than Postgres puts in one tsvector")
 
@@ -285,7 +288,9 @@ for id, build, says, why in [
         ("file/card-symlink-to-fifo", lambda d: _symlink(d / "card.yaml", f.make_fifo(d / "pipe")), "FIFO", "a link to a FIFO"),
         ("file/card-symlink-loop", lambda d: _symlink(d / "card.yaml", d / "card.yaml"), "symbolic links", "a link to itself"),
         ("file/card-missing", lambda d: d / "absent.yaml", "absent.yaml", "a typo in the file name"),
-        ("file/card-directory", lambda d: _mkdir(d / "cards"), "directory", "a folder given as the card")]:
+        ("file/card-directory", lambda d: _mkdir(d / "cards"), "directory", "a folder given as the card"),
+        ("file/readme-fifo", lambda d: f.make_fifo(d / "README.md"), "FIFO", "audit and submit take a README too: a FIFO named README.md"),
+        ("file/readme-char-device", lambda d: _symlink(d / "README.md", Path("/dev/zero")), "character device", "a README that never ends")]:
     case(id, CARD, build, refused(says), why, http_card=False)
 
 
