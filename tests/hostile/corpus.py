@@ -556,11 +556,12 @@ def artifacts_card(paths: list[str], expect: Expect, id: str, why: str, files_: 
 artifacts_card([ST, "{dir}/config.json"], ACCEPT, "artifacts/mixed-relative-absolute",
                "os.path.commonpath raised on relative + absolute (over HTTP a relative path is the server's cwd's: here, the same folder)",
                {ST: GOOD_ST, "config.json": b"{}"})
-SUBMITTING = ("submit", "POST /models")  # the doors that read a card's artifacts
+SUBMITTING = ("audit", "submit", "POST /models")  # the doors that read a card's artifacts
 artifacts_card(["/etc/hostname", "/usr/bin/env"], refused("model directory", refused_by=SUBMITTING), "artifacts/no-common-folder",
                "their only common folder is / : the whole disk would be walked")
 artifacts_card(["../../../../../../../../etc/passwd"], refused("passwd", refused_by=SUBMITTING), "artifacts/traversal", "a relative path out of the tree")
-artifacts_card(["x" * 300], refused("too long", refused_by=SUBMITTING), "artifacts/path-300-chars", "ENAMETOOLONG from stat")
+artifacts_card(["x" * 300], Expect(FLAGGED, finding="security.artifacts-present"), "artifacts/path-300-chars",
+               "ENAMETOOLONG from stat: a path no file system can hold is a missing artifact (a finding), not a crash")
 
 # ---------------------------------------------------------------------------------------------------- lake scenarios
 def lake_case(id: str, cards: list[str], expect: Expect, why: str) -> None:

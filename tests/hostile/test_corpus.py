@@ -147,9 +147,9 @@ def check_http_card(doors: Doors, item: Case, text: str) -> None:
             assert response.status_code in ((200, 201) if door == "POST /models" else (200,)), f"{door} refused {item.id}: {response.text[:2000]}"
     if door_outcome(item, "POST /models", over_http=True)[0] == REFUSED:
         assert row_counts(lake) == before, f"{item.id}: a refused card wrote rows over HTTP"
-    if expect.outcome == FLAGGED:
-        fired = {f["rule_id"] for f in responses["POST /policies/dry-run"].json()["findings"] if f["outcome"] in ("fail", "warn")}
-        assert expect.finding in fired
+    if expect.outcome == FLAGGED:  # judged on the stored review: dry-run reads no artifacts
+        fired = {v["rule_id"] for v in responses["POST /models"].json()["review"]["violations"]}
+        assert expect.finding in fired, f"POST /models of {item.id} did not flag {expect.finding}: {sorted(fired)}"
     if item.id.startswith("inject/"):
         check_rendered_safely(doors, text)
 
