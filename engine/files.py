@@ -40,3 +40,9 @@ def open_regular(path: Path, what: str = "file") -> BinaryIO:
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
+    """At most `limit` + 1 bytes of a regular file (the caller sees it is too big without reading it whole)."""
+    with open_regular(path, what) as handle:
+        return handle.read(limit + 1)

@@ -9,7 +9,7 @@ from pathlib import Path
 from engine.cards.schema import schema_problems
 from engine.cards.yaml_source import JsonPath, LocatedDocument, YamlLimits, decode_text, dotted_path, parse_yaml
 from engine.errors import CardInvalid, InputInvalid, NotRegularFile, Problem
-from engine.files import open_regular
+from engine.files import read_regular
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,20 @@ def parse_card(raw: bytes, source: str, limits: YamlLimits = YamlLimits()) -> Ca
 def load_card(path: str | Path, limits: YamlLimits = YamlLimits()) -> Card:
     """Read and validate a card file; an oversized file is refused without being read whole, a FIFO or device unopened."""
     path = Path(path)
-    try:
-        handle = open_regular(path, "card")
-    except NotRegularFile as error:
-        raise CardInvalid([Problem(str(path), None, None, "", str(error).removeprefix(f"{path} "))]) from None
-    with handle:
-        raw = handle.read(limits.max_bytes + 1)
+    raw = read_card_bytes(path, limits)
     if len(raw) > limits.max_bytes:
         size = path.stat().st_size
         raise CardInvalid([Problem(str(path), None, None, "", f"file is {size:,} bytes; the limit is {limits.max_bytes:,} bytes")])
     return parse_card(raw, str(path), limits)
+
+
+def read_card_bytes(path: Path, limits: YamlLimits = YamlLimits()) -> bytes:
+    """The bytes of a card or README file, at most the size limit (+1, so decode_text can say it is too big); a FIFO,
+    device or socket is a problem of the card, refused unopened."""
+    try:
+        return read_regular(path, limits.max_bytes, "card")
+    except NotRegularFile as error:
+        raise CardInvalid([Problem(str(path), None, None, "", str(error).removeprefix(f"{path} "))]) from None
 
 
 def card_from_dict(data: dict, source: str = "<dict>", positions: dict | None = None) -> Card:

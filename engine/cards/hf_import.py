@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.cards.card import Card, content_digest
+from engine.cards.card import Card, content_digest, read_card_bytes
 from engine.cards.schema import schema_problems
 from engine.cards.yaml_source import LocatedDocument, YamlLimits, decode_text, parse_yaml
 from engine.errors import CardInvalid, InputInvalid, Problem
@@ -57,7 +57,7 @@ def import_hf_readme(path: str | Path, *, name: str | None = None, version: str 
         path = path / "README.md"
     source = str(path)
     try:
-        text = decode_text(path.read_bytes(), source, limits)
+        text = decode_text(read_card_bytes(path, limits), source, limits)  # bounded, and never opens a FIFO or device
     except InputInvalid as error:
         raise CardInvalid(error.problems) from None
     return import_readme_text(text, source, name=name, version=version, owner=owner, limits=limits)

@@ -135,7 +135,7 @@ def test_batch_import_writes_every_card_it_can_and_reports_each_failure(tmp_path
     result = CliRunner().invoke(main, ["import-hf", str(good.parent), str(bad), str(binary.parent), "--out", str(out)])
     assert result.exit_code == 1
     assert f"{bad}:4:1 YAML syntax error" in result.stderr
-    assert f"{binary} binary file" in result.stderr
+    assert f"{binary}:1:1 binary file" in result.stderr  # located: the NUL byte is on line 1
     assert [p.name for p in out.iterdir()] == ["good-model.yaml"]
     assert load_card(out / "good-model.yaml").name == "good-model"
 
