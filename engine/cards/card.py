@@ -46,7 +46,7 @@ def parse_card(raw: bytes, source: str, limits: YamlLimits = YamlLimits()) -> Ca
         document = parse_yaml(text, source, limits)
     except InputInvalid as error:
         raise CardInvalid(error.problems) from None
-    problems = card_problems(document, source)
+    problems = card_problems(document, source, limits=None)  # parse_yaml bounded nesting and size already
     if problems:
         raise CardInvalid(problems)
     return Card(document.data, source, text, content_digest(document.data), document)
@@ -80,9 +80,9 @@ def card_from_dict(data: dict, source: str = "<dict>", positions: dict | None = 
     return Card(data, source, json.dumps(data, indent=2, sort_keys=True), content_digest(data), document)
 
 
-def card_problems(document: LocatedDocument, source: str) -> list[Problem]:
+def card_problems(document: LocatedDocument, source: str, limits: YamlLimits | None = YamlLimits()) -> list[Problem]:
     """Schema violations, then what a schema cannot say: a base_model naming the card itself."""
-    return schema_problems(document, source) or self_reference_problems(document, source)
+    return schema_problems(document, source, limits) or self_reference_problems(document, source)
 
 
 def self_reference_problems(document: LocatedDocument, source: str) -> list[Problem]:

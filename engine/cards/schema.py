@@ -108,10 +108,12 @@ def fast_validator_for(version: str):
     return jsonschema_rs.Draft202012Validator(_schema(version), formats=FORMATS, validate_formats=True)
 
 
-def schema_problems(document: LocatedDocument, source: str, limits: YamlLimits = YamlLimits()) -> list[Problem]:
-    """Every schema violation of a parsed card, located, in file order; first anything the store could not hold."""
+def schema_problems(document: LocatedDocument, source: str, limits: YamlLimits | None = YamlLimits()) -> list[Problem]:
+    """Every schema violation of a parsed card, located, in file order; first anything the store could not hold.
+    `limits`: the nesting and size bounds, for data that did not come through the YAML loader (which bounds its own)."""
     data = document.data
-    stored = [_problem(document, source, path, why) for path, why in unstorable(data, max_depth=limits.max_depth, max_nodes=limits.max_nodes)]
+    bounds = {"max_depth": limits.max_depth, "max_nodes": limits.max_nodes} if limits else {}
+    stored = [_problem(document, source, path, why) for path, why in unstorable(data, **bounds)]
     if stored:
         return stored
     if not isinstance(data, dict):
