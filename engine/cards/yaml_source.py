@@ -68,6 +68,7 @@ _MAX_INT_CHARS = 100  # far above any count a card states (the schema's bound is
 _FOREIGN_BOMS = ((b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"), (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
                  (b"\xfe\xff", "UTF-16 (big-endian)"), (b"\xff\xfe", "UTF-16 (little-endian)"))
 _UTF8_BOM = b"\xef\xbb\xbf"
+_COUNT_EVENTS_ABOVE = 64 * 1024  # cards are a few kB; only texts this large can hold more nodes than the budget
 
 
 def decode_text(raw: bytes, source: str, limits: YamlLimits = YamlLimits()) -> str:
@@ -113,6 +114,7 @@ def _line_column(data: bytes | str, index: int) -> tuple[int, int]:
 
 def parse_yaml(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LocatedDocument:
     """Parse one YAML document safely; every problem raises InputInvalid with file:line:col."""
+    _refuse_too_many_nodes(text, source, limits)
     root = _compose(text, source)
     if root is None:
         raise InputInvalid([Problem(source, 1, 1, "", "empty document")])
@@ -125,6 +127,20 @@ def parse_yaml(text: str, source: str, limits: YamlLimits = YamlLimits()) -> Loc
     if builder.problems:
         raise InputInvalid(builder.problems)
     return LocatedDocument(data, builder.positions)
+
+
+def _refuse_too_many_nodes(text: str, source: str, limits: YamlLimits) -> None:
+    """Composing costs time in proportion to the nodes written (a 1 MB flow list of 500,000 numbers takes seconds, before
+    the node budget can stop it): a large text is first counted in parser events, stopping as soon as it is over."""
+    if len(text) <= _COUNT_EVENTS_ABOVE:
+        return
+    try:
+        for count, event in enumerate(yaml.parse(text, Loader=_LOADER)):
+            if count > 2 * limits.max_nodes:  # a node is one event (a scalar) or two (a collection's start and end)
+                mark = event.start_mark
+                raise InputInvalid([Problem(source, mark.line + 1, mark.column + 1, "", f"document holds more than {limits.max_nodes:,} nodes")])
+    except yaml.YAMLError:
+        return  # composing reports the syntax error, located
 
 
 def _compose(text: str, source: str) -> yaml.Node | None:
