@@ -430,7 +430,7 @@ weights_case("pkl/list-key-setitem", write_file(PKL, f.PROTO2 + f.EMPTY_DICT + b
 weights_case("pkl/os-system", canary_pickle, Expect(FLAGGED, finding="os.system"), "loading would run a command (it must not have)")
 weights_case("pkl/eval", write_file(PKL, f.p_call("builtins", "eval", f.p_str("1+1"))), Expect(FLAGGED, finding="builtins.eval"), "eval on load")
 weights_case("pkl/subprocess", write_file(PKL, f.p_call("subprocess", "Popen", f.p_str("id"))), Expect(FLAGGED, finding="subprocess.Popen"), "Popen on load")
-weights_case("pkl/deep-lists", write_file(PKL, f.PROTO2 + b"]" * 200_000 + b"a" * 199_999 + f.STOP), corrupt(PKL), "lists nested 200,000 deep")
+weights_case("pkl/deep-lists", write_file(PKL, f.PROTO2 + b"]" * 20_000 + b"a" * 19_999 + f.STOP), corrupt(PKL), "lists nested 20,000 deep")
 weights_case("pkl/memo-missing", write_file(PKL, f.PROTO2 + b"h\x07" + f.STOP), corrupt(PKL), "a memo reference to nothing")
 weights_case("pkl/truncated", write_file(PKL, f.PROTO2 + b"X\xff\x00\x00\x00ab"), corrupt(PKL), "a string cut short")
 weights_case("pkl/proto-only", write_file(PKL, f.PROTO2), corrupt(PKL), "no STOP")

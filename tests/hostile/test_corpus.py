@@ -40,24 +40,38 @@ def empty(lake) -> None:
                 connection.execute(table.delete())
 
 
-@pytest.fixture
-def workspace(monkeypatch):
-    """A short private directory (unix sockets need short paths) that is also the cwd: cards are named relatively, as people type them."""
+@pytest.fixture(scope="module")
+def corpus_root():
+    """A short private directory (unix sockets need short paths): the server's root, holding one workspace per case."""
     directory = Path(tempfile.mkdtemp(prefix="mlh-", dir="/tmp"))
-    monkeypatch.chdir(directory)
     yield directory
     shutil.rmtree(directory, ignore_errors=True)
 
 
-@pytest.fixture
-def http(lake, workspace):
-    policies = workspace / "_policies"
+@pytest.fixture(scope="module")
+def http(session_lake, corpus_root):
+    """One app, client and set of tokens for the whole corpus (each case empties every other table); the CLI doors open
+    the same database through DATABASE_URL."""
+    with session_lake.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    policies = corpus_root / "_policies"
     shutil.copytree(POLICIES_DIR, policies)
-    config = HttpConfig(policies_dir=policies, server_roots=(workspace.resolve(), REPO))
-    app = create_app(Settings(home=workspace, database_url=lake.url), lake=lake, config=config)
-    tokens = {role: create_token(lake, name=f"user-{role}", role=role, by="test")[1] for role in ROLES}
-    with TestClient(app) as client:
+    config = HttpConfig(policies_dir=policies, server_roots=(corpus_root.resolve(), REPO))
+    app = create_app(Settings(home=corpus_root, database_url=session_lake.url), lake=session_lake, config=config)
+    tokens = {role: create_token(session_lake, name=f"user-{role}", role=role, by="test")[1] for role in ROLES}
+    with pytest.MonkeyPatch.context() as patch, TestClient(app) as client:
+        patch.setenv("DATABASE_URL", session_lake.url)
         yield client, tokens
+
+
+@pytest.fixture
+def workspace(corpus_root, monkeypatch):
+    """This case's directory, also the cwd: cards are named relatively, as people type them."""
+    directory = Path(tempfile.mkdtemp(dir=corpus_root))
+    monkeypatch.chdir(directory)
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 class Doors:
@@ -270,9 +284,10 @@ CHECKS = {CARD: (check_cli_card, check_http_card), WEIGHTS: (check_cli_weights, 
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_hostile_input(item: Case, lake_env, http, workspace):
+def test_hostile_input(item: Case, session_lake, http, workspace):
     client, tokens = http
-    doors = Doors(lake_env, client, tokens, workspace)
+    empty(session_lake)
+    doors = Doors(session_lake, client, tokens, workspace)
     built = item.build(workspace)
     if item.area == HTTP:
         check_http(doors, item, built)
