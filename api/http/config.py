@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 
 from engine.config import Settings
 from engine.errors import Forbidden, NotFound, UsageError
+from engine.files import require_regular_file
 from engine.paths import POLICIES_DIR
 from engine.store.database import Lake
 
@@ -43,7 +44,9 @@ class HttpConfig:
             raise Forbidden(f"{path} is outside the directories this server reads models from (MODELLAKE_SERVER_ROOTS)")
         if not exists:
             raise NotFound(f"{path} does not exist on the server")
-        if resolved.is_dir():
+        if not resolved.is_dir():
+            require_regular_file(resolved, "model file")  # a FIFO or device is refused now, not queued for a job to trip over
+        else:
             from engine.facts.extract import model_files
 
             leaving = next((file for file in model_files(resolved) if not self.inside_roots(file.resolve())), None)

@@ -381,7 +381,7 @@ weights_case("st/index-weight-map-list", write_folder({"model-00001.safetensors"
              corrupt("weight_map"), "an index whose weight_map is a list")
 weights_case("st/index-traversal", write_folder({"model-00001.safetensors": GOOD_ST,
                                                  "model.safetensors.index.json": json.dumps({"weight_map": {"w": "../../../../../../etc/hostname"}})}),
-             corrupt("outside"), "an index naming a shard outside the model folder")
+             corrupt("same folder"), "an index naming a shard outside the model folder")
 weights_case("st/index-not-json", write_folder({"model-00001.safetensors": GOOD_ST, "model.safetensors.index.json": "{oops"}),
              corrupt("model.safetensors.index.json"), "a broken index")
 
