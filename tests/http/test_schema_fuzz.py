@@ -72,7 +72,7 @@ UI_REQUESTS = st.one_of(
 @pytest.mark.timeout(600)
 def test_no_server_errors_on_the_web_ui(app, live_server, tokens):
     served = {route.path_format for route in app.routes if route.path_format.startswith("/ui")}
-    assert served == {"/ui", "/ui/models/{ref}", "/ui/reviews", "/ui/decisions", "/ui/chat", "/ui/login", "/ui/logout"}, served
+    assert served == {"/ui", "/ui/models/{ref}", "/ui/reviews", "/ui/decisions", "/ui/chat", "/ui/diff", "/ui/login", "/ui/logout"}, served
     assert len(ui.ROUTES) == 9  # the routes below cover each handler; a new one must be added here
     cookies = {"modellake_token": tokens["admin"]}
 
