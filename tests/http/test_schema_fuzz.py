@@ -59,8 +59,9 @@ def test_no_server_errors_on_any_operation(live_server, tokens):
 
 TEXT = st.text(max_size=40) | st.sampled_from(["", "acme/tiny", "acme/tiny@1.0", "a\x00b", "../../etc/passwd", "x\n", "%00", "{{ 7*7 }}", "a" * 3000])
 UI_REQUESTS = st.one_of(
-    st.tuples(st.just("GET"), st.just("/ui"), st.fixed_dictionaries({}, optional={k: TEXT for k in ("q", "status", "task", "domain", "license", "owner")}), st.none()),
+    st.tuples(st.just("GET"), st.just("/ui"), st.fixed_dictionaries({}, optional={k: TEXT for k in ("q", "status", "task", "domain", "license", "owner", "after", "before", "limit")}), st.none()),
     st.tuples(st.just("GET"), TEXT.map(lambda ref: "/ui/models/" + quote(ref, safe="/@")), st.just({}), st.none()),
+    st.tuples(st.just("GET"), st.just("/ui/diff"), st.fixed_dictionaries({}, optional={"a": TEXT, "b": TEXT}), st.none()),
     st.tuples(st.just("GET"), st.sampled_from(["/ui/reviews", "/ui/chat", "/ui/login"]), st.fixed_dictionaries({}, optional={"next": TEXT}), st.none()),
     st.tuples(st.just("POST"), st.just("/ui/decisions"), st.just({}), st.fixed_dictionaries({"ref": TEXT, "decision": TEXT, "comment": TEXT})),
     st.tuples(st.just("POST"), st.just("/ui/login"), st.just({}), st.fixed_dictionaries({"token": TEXT, "next": TEXT})),
@@ -73,7 +74,7 @@ UI_REQUESTS = st.one_of(
 def test_no_server_errors_on_the_web_ui(app, live_server, tokens):
     served = {route.path_format for route in app.routes if route.path_format.startswith("/ui")}
     assert served == {"/ui", "/ui/models/{ref}", "/ui/reviews", "/ui/decisions", "/ui/chat", "/ui/diff", "/ui/login", "/ui/logout"}, served
-    assert len(ui.ROUTES) == 9  # the routes below cover each handler; a new one must be added here
+    assert len(ui.ROUTES) == 10  # the routes below cover each handler; a new one must be added here
     cookies = {"modellake_token": tokens["admin"]}
 
     @given(request=UI_REQUESTS)
