@@ -45,10 +45,10 @@ class DemoModel:
     card: str | None = None
     base: str | None = None
     overlay: dict = field(default_factory=dict)
-    rerun: bool = False
     decision: str | None = None
     comment: str | None = None
     planted: str | None = None
+    also: list[str] = field(default_factory=list)  # rules failing as a consequence of the planted problem
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ def add_real_model(lake: Lake, model: DemoModel, plan: LakePlan, models: Path, r
     """Weights, card, submission with facts and reruns, and decision for one row of lake.yaml (each step skipped when done)."""
     tell(f"weights: {model.card or model.weights['recipe']}")
     card = write_card(compose_card(model, plan, models), models / "cards")
-    tell(f"submit {card.ref}" + (" (with reruns)" if model.rerun else ""))
-    created = submit_card(lake, card, plan.submitter, rerun=model.rerun)  # reruns are stored with the submission
+    tell(f"submit {card.ref}")
+    created = submit_card(lake, card, plan.submitter)  # its harness-backed claims are re-run and stored with the submission
     (report.created if created else report.unchanged).append(card.ref)
     if model.planted:
         report.planted[card.ref] = model.planted
@@ -165,14 +165,16 @@ def write_card(composed: tuple[dict, list[Path]] | dict, folder: Path) -> Card:
     return load_card(target)
 
 
-def submit_card(lake: Lake, card: Card, submitter: str, *, rerun: bool = False) -> bool:
+def submit_card(lake: Lake, card: Card, submitter: str) -> bool:
     """Submit unless the same content is stored already (skipping the facts, fingerprint and rerun work); True if created."""
+    from engine.evals.lake_datasets import lake_catalog
     from engine.governance.evidence import gather_evidence
     from engine.governance.submission import submit
 
     if stored_digest(lake, card.ref) == card.digest:
         return False
-    return submit(lake, card, gather_evidence(card, rerun=rerun), submitted_by=submitter).created
+    evidence = gather_evidence(card, datasets=lake_catalog(lake), submitter=submitter)
+    return submit(lake, card, evidence, submitted_by=submitter).created
 
 
 def stored_digest(lake: Lake, ref: str) -> str | None:

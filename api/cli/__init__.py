@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "api.cli.cards",
     "api.cli.imports",
     "api.cli.evals",
+    "api.cli.datasets",
     "api.cli.review",
     "api.cli.policy",
     "api.cli.lineage",

@@ -60,7 +60,9 @@ def validate(cards: tuple[Path, ...], as_json: bool) -> None:
 @click.argument("card_paths", metavar="CARD|README.md...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))  # the loader names what is wrong with each file
 @click.option("--weights", type=click.Path(exists=True, path_type=Path), help="Model file or directory (default: each card's artifacts); one CARD only.")
 @click.option("--by", default=getpass.getuser, show_default="current user", help="Who submits (recorded; cannot later approve it).")
-@click.option("--rerun", is_flag=True, help="Re-run the card's evaluations first; the review checks the claims against them.")
+@click.option("--rerun/--no-rerun", default=True, show_default=True,
+              help="Re-run the card's harness-backed claims first (after the scan, on registered data); without reruns they fail "
+                   "evaluations.rerun-required.")
 @click.option("--fail-on", type=click.Choice(SEVERITY_NAMES),
               help="Exit 1 when the automated review fails a rule at or above this severity, or leaves one unverified.")
 @click.option("--allow-unverified", is_flag=True, help="With --fail-on: do not fail on unverified rules (still listed).")
@@ -76,6 +78,7 @@ def submit(card_paths: tuple[Path, ...], weights: Path | None, by: str, rerun: b
     a card that fails does not stop the others. With one CARD, --json prints its object; with several, a list.
     """
     from api.cli._batch import print_outcomes_json, run_batch, worst_exit_code
+    from engine.evals.lake_datasets import lake_catalog
     from engine.governance.evidence import gather_evidence
     from engine.governance.submission import submit as submit_card
     from engine.store.database import open_lake
@@ -89,7 +92,7 @@ def submit(card_paths: tuple[Path, ...], weights: Path | None, by: str, rerun: b
         if deferred:  # nothing read from the files here: the jobs read them
             evidence = gather_evidence(card, weights, rerun=rerun, defer=True)
         else:
-            evidence = gather_evidence(card, weights, rerun=rerun, progress=report, known=known)
+            evidence = gather_evidence(card, weights, rerun=rerun, progress=report, datasets=datasets, submitter=by, known=known)
         result = submit_card(lake, card, evidence, submitted_by=by)
         review = result.review or {}
         violations = at_or_above(review.get("violations", []), fail_on) if fail_on else []
@@ -97,6 +100,7 @@ def submit(card_paths: tuple[Path, ...], weights: Path | None, by: str, rerun: b
         return result.to_dict(), EXIT_FAILED if violations or unchecked else 0
 
     lake = open_lake()
+    datasets = None if deferred else lake_catalog(lake)
     try:
         outcomes = run_batch(card_paths, weights, submit_one, read_files=not deferred, verb="submit", progress=progress and (rerun or len(card_paths) > 1),
                              show=lambda outcome: None if as_json or outcome.error else _print_submitted(outcome.result, fail_on))

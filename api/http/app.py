@@ -18,12 +18,12 @@ from api.http.auth import TokenAuthentication, require_permission
 from api.http.config import HttpConfig
 from api.http.problems import EXCEPTION_HANDLERS
 from api.http.requests import LakeRequest
-from api.http.routes import discovery, models, policies, reviews, service
+from api.http.routes import datasets, discovery, models, policies, reviews, service
 from engine.config import Settings, load_settings
 from engine.store.database import Lake, open_lake
 
 HERE = Path(__file__).parent
-API_ROUTE_MODULES = [models, reviews, policies, discovery, service]
+API_ROUTE_MODULES = [models, reviews, policies, datasets, discovery, service]
 
 
 def create_app(settings: Settings | None = None, *, lake: Lake | None = None, config: HttpConfig | None = None) -> Litestar:

@@ -78,7 +78,8 @@ def incomparability(claim: dict, *, available_splits: tuple[str, ...] | None, ha
     if not claim.get("split"):
         return "the card does not name the split the claim was measured on"
     if not has_data:
-        return f"dataset {claim['dataset']!r} is not available offline; set harness.args.data to a local copy"
+        return (f"dataset {claim['dataset']} is not registered in the lake (reruns read only registered data: "
+                f"`modellake dataset add NAME FILE`)")
     if available_splits is not None and claim["split"] not in available_splits:
         return f"dataset {claim['dataset']!r} has no split {claim['split']!r} (splits: {', '.join(available_splits)})"
     if samples_used is not None and claim.get("samples") not in (None, samples_used):

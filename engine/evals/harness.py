@@ -19,7 +19,8 @@ ReportProgress = Callable[[float, float | None], None]  # (done, total) in the h
 
 @dataclass(frozen=True)
 class HarnessTask:
-    """One evaluation to compute. `data_file` is None for generated sets (the harness makes them from `seed`)."""
+    """One evaluation to compute. `data_file` is a verified private copy of registered data, or None for generated
+    sets (the harness makes them from `seed`); `layout` says how its rows and splits are read (datasets.LAYOUTS)."""
 
     weights: Path
     dataset: str | None
@@ -27,27 +28,37 @@ class HarnessTask:
     data_file: Path | None
     args: dict = field(default_factory=dict)
     seed: int = 0
+    layout: str = "split-column"
 
     def to_dict(self) -> dict:
         return {"weights": str(self.weights), "dataset": self.dataset, "split": self.split,
-                "data_file": str(self.data_file) if self.data_file else None, "args": self.args, "seed": self.seed}
+                "data_file": str(self.data_file) if self.data_file else None, "args": self.args, "seed": self.seed, "layout": self.layout}
 
     @classmethod
     def from_dict(cls, data: dict) -> HarnessTask:
         return cls(weights=Path(data["weights"]), dataset=data["dataset"], split=data["split"],
-                   data_file=Path(data["data_file"]) if data["data_file"] else None, args=data["args"], seed=data["seed"])
+                   data_file=Path(data["data_file"]) if data["data_file"] else None, args=data["args"], seed=data["seed"],
+                   layout=data.get("layout", "split-column"))
+
+    def rows(self, split: str | None = None) -> list[dict]:
+        """The rows of `split` (default: the task's split) of the task's data."""
+        from engine.evals.datasets import read_split
+
+        return read_split(self.data_file, split or self.split, self.layout)
 
 
 @dataclass(frozen=True)
 class HarnessResult:
-    """Metric values and how many samples they were computed on; `data_sha256` identifies the exact inputs."""
+    """Metric values and how many samples they were computed on; `data_sha256` identifies the exact inputs;
+    `details` says how it was measured (e.g. {"method": "model-head"}) and joins the rerun's evidence."""
 
     metrics: dict[str, float]
     samples: int
     data_sha256: str
+    details: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"metrics": self.metrics, "samples": self.samples, "data_sha256": self.data_sha256}
+        return {"metrics": self.metrics, "samples": self.samples, "data_sha256": self.data_sha256, "details": self.details}
 
 
 class Harness(ABC):

@@ -23,7 +23,7 @@ class Evidence:
     weights: Path | None = None
     facts: dict | None = None
     fingerprint: dict | None = None
-    evals: list[dict] | None = None  # rerun results made before the transaction (submit --rerun)
+    evals: list[dict] | None = None  # rerun results made before the transaction (None: no rerun was made)
     extra: dict = field(default_factory=dict)
     deferred: tuple[str, ...] = ()  # evidence jobs to enqueue with the submission (engine.governance.evidence_jobs)
 
@@ -51,27 +51,42 @@ def card_with_facts(path: str | Path, weights: str | Path | None = None) -> tupl
     return with_audited_artifacts(card, facts, files.root), files, facts
 
 
-def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = False, defer: bool = False, progress=None,
-                    known: tuple[CardFiles, dict | None] | None = None) -> Evidence:
-    """Everything slow, before the transaction: facts and fingerprint from the model's files, the search vectors,
-    and with `rerun` the card's evaluations re-run. `known`: the files and facts already read (card_with_facts).
-    With `defer`, only the text embedding: jobs gather the rest after the submission."""
+def rerun_claims(card: Card, weights: Path | None, facts: dict | None, *, datasets=None, submitter: str | None = None,
+                 progress=None) -> list[dict]:
+    """Re-run the card's harness-backed claims on `weights`, after their scan (the security findings in `facts`; the
+    rerun scans the files itself when `facts` is None).
+
+    The rerun step of a submission, a plain function: the synchronous path calls it before the transaction,
+    and the reruns evidence job calls it the same way. `datasets` resolves the card's dataset names (the
+    lake's registry; default only the lake's own sets).
+    """
+    from engine.evals import rerun_evaluations
+    from engine.evals.dataset_registry import SHIPPED_ONLY
+
+    scan = ((facts or {}).get("security") or {}).get("findings") if facts and weights is not None else None
+    return rerun_evaluations(card, weights, progress=progress, datasets=datasets or SHIPPED_ONLY, submitter=submitter, scan=scan)
+
+
+def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: bool = True, defer: bool = False, progress=None,
+                    datasets=None, submitter: str | None = None, known: tuple[CardFiles, dict | None] | None = None) -> Evidence:
+    """Everything slow, before the transaction: facts and fingerprint from the model's files (the scan included),
+    the reruns of the card's harness-backed claims (unless `rerun` is False), and the search vectors.
+    `known`: the files and facts already read (card_with_facts). With `defer`, only the text embedding: jobs
+    gather the rest after the submission (the reruns job when the card has harness-backed claims)."""
     from engine.search.index import search_vectors
 
     if defer and known is None:
         from engine.governance.evidence_jobs import jobs_wanted
 
         files = card_files(card, weights)
-        deferred = jobs_wanted(files, rerun=rerun)
+        from engine.evals.records import harness_claims
+
+        deferred = jobs_wanted(files, rerun=rerun and bool(harness_claims(card.data)))
         if deferred:
             facts = {"missing_artifacts": list(files.missing)} if files.listed or files.explicit else None
             return Evidence(weights=files.root, facts=facts, deferred=deferred, extra={"search": search_vectors(card.name, card.data, None)})
     files, facts = known or file_facts(card, weights)
-    evals = None
-    if rerun:
-        from engine.evals import rerun_evaluations
-
-        evals = rerun_evaluations(card, files.root, progress=progress)
+    evals = rerun_claims(card, files.root, facts, datasets=datasets, submitter=submitter, progress=progress) if rerun else None
     fingerprint = None
     if files.root is not None:
         from engine.facts import compute_fingerprint

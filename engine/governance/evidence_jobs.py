@@ -41,6 +41,8 @@ class Snapshot:
     ref: str
     card: Card
     weights: Path | None
+    submitter: str | None = None
+    datasets: object = None  # the lake's DatasetCatalog (engine.evals.lake_datasets.lake_catalog)
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,10 @@ def store_behaviour(session: Session, version: ModelVersion, snapshot: Snapshot,
 
 
 def gather_reruns(snapshot: Snapshot) -> dict:
-    from engine.evals import rerun_evaluations
+    from engine.governance.evidence import rerun_claims
 
-    return {"evals": rerun_evaluations(snapshot.card, snapshot.weights)}
+    # No facts passed: the rerun scans the files it is about to hand a harness (they may have changed since the facts job).
+    return {"evals": rerun_claims(snapshot.card, snapshot.weights, None, datasets=snapshot.datasets, submitter=snapshot.submitter)}
 
 
 def store_reruns(session: Session, version: ModelVersion, snapshot: Snapshot, gathered: dict) -> None:
@@ -139,6 +142,7 @@ def _add_job(session: Session, version: ModelVersion, name: str, weights: Path |
 def run_job(url: str, name: str, version_id: int, weights: str | None) -> dict:
     """One evidence job, start to end (the child process runs this): gather, then store and mark done in one transaction."""
     from engine.config import Settings
+    from engine.evals.lake_datasets import lake_catalog
     from engine.store.database import open_lake
 
     job = EVIDENCE_JOBS[name]
@@ -148,7 +152,8 @@ def run_job(url: str, name: str, version_id: int, weights: str | None) -> dict:
             version = session.get(ModelVersion, version_id)
             if version is None or _job_state(version, name) != PENDING:
                 return {"skipped": "the version is gone" if version is None else f"{name} is already {_job_state(version, name)}"}
-            snapshot = Snapshot(version.id, version.ref, card_from_dict(version.card, source=version.source), Path(weights) if weights else None)
+            snapshot = Snapshot(version.id, version.ref, card_from_dict(version.card, source=version.source), Path(weights) if weights else None,
+                                version.submitted_by, lake_catalog(lake))
         gathered = job.gather(snapshot)
         with lake.transaction() as session:
             version = _locked(session, version_id)

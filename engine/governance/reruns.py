@@ -1,4 +1,5 @@
-"""Re-running a stored version's evaluations: read its card, rerun outside any transaction, store the runs, review again."""
+"""Re-running a stored version's evaluations: read its card, rerun outside any transaction (registered data, after the
+scan), store the runs, review again."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,10 +21,13 @@ def rerun_stored_version(lake: Lake, ref: str, *, weights: str | Path | None = N
 
     Weights default to the card's artifact paths relative to the card file it was submitted from.
     """
+    from engine.evals.lake_datasets import lake_catalog
+
     with lake.transaction() as session:
         version = get_version(session, ref)
-        version_id, card = version.id, card_from_dict(version.card, source=version.source)
-    evals = rerun_evaluations(card, weights, timeout=timeout, memory_limit=memory_limit, progress=progress)
+        version_id, card, submitter = version.id, card_from_dict(version.card, source=version.source), version.submitted_by
+    evals = rerun_evaluations(card, weights, timeout=timeout, memory_limit=memory_limit, progress=progress, datasets=lake_catalog(lake),
+                              submitter=submitter)  # the files are scanned again: they may have changed since the submission
     with lake.transaction() as session:
         record_eval_runs(session, version_id, evals)
         version = session.get(ModelVersion, version_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.cards import Card
 from engine.digests import json_digest
+from engine.evals.records import with_unrun_claims
 from engine.policy.check import ERROR, FAIL, NOT_APPLICABLE, PASS, UNVERIFIED, Check
 from engine.policy.messages import render_message
 from engine.policy.operators import evaluate_condition
@@ -134,8 +135,9 @@ def build_context(card: Card, facts: dict | None, evals: list[dict] | None, line
     from engine.claims.claimed import claimed_for
 
     claimed, variant = claimed_for(card.data, facts)
-    return {"card": card.data, "facts": facts or {}, "evals": evals or [], "lineage": {"parents": list((lineage or {}).get("parents", []))},
-            "now": now, "claimed": claimed, "variant": variant}
+    # Every claim that names a harness has a record, a `not_run` one when no rerun covered it: unchecked claims stay visible.
+    return {"card": card.data, "facts": facts or {}, "evals": with_unrun_claims(card.data, evals),
+            "lineage": {"parents": list((lineage or {}).get("parents", []))}, "now": now, "claimed": claimed, "variant": variant}
 
 
 def review_card(card: Card, facts: dict | None = None, evals: list[dict] | None = None, lineage: dict | None = None, *,
@@ -169,7 +171,8 @@ def judge_rule(rule: Rule, scope: Scope, card: Card) -> Finding:
             check = evaluate_condition(rule.condition, scope)
         except Exception as error:  # a rule must never take the review down; it reports itself as an error
             check = Check(ERROR, f"{type(error).__name__}: {error}")
-    outcome = SEVERITIES[rule.severity].failure_outcome if check.outcome == FAIL else check.outcome
+    severity = rule.severity_for(scope)
+    outcome = SEVERITIES[severity].failure_outcome if check.outcome == FAIL else check.outcome
     if outcome in (FAIL, WARN, ERROR):
         fields = {"claimed": check.claimed, "observed": check.observed, "tolerance": check.tolerance, "reason": check.reason,
                   "target": card.ref, "rule": rule.id}
@@ -177,7 +180,7 @@ def judge_rule(rule: Rule, scope: Scope, card: Card) -> Finding:
         message = _stated_in_readme(check, scope) + message
     else:
         message = check.reason
-    return Finding(rule.id, rule.pack, rule.title, rule.severity, outcome, message, rule.remediation, card.ref,
+    return Finding(rule.id, rule.pack, rule.title, severity, outcome, message, rule.remediation, card.ref,
                    evidence_of(check, scope, card), rule.source)
 
 

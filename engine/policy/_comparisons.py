@@ -215,23 +215,45 @@ def matches_variant(arg: str, scope: Scope) -> Check:
     return Check(FAIL, f"the file matches none of the {record.get('candidates', 0)} variants listed: {record['why']}", location=where)
 
 
-# A rerun that could not be compared with the claim (another metric, split or scale) verified nothing.
-_RERUN_OUTCOMES = {"pass": PASS, "fail": FAIL, "not_comparable": UNVERIFIED, "error": ERROR}
+# A rerun that compared nothing with the claim (another metric, split or scale; refused; never made) verified nothing.
+_RERUN_OUTCOMES = {"pass": PASS, "fail": FAIL, "not_comparable": UNVERIFIED, "refused": UNVERIFIED, "not_run": UNVERIFIED, "error": ERROR}
+_OBSERVED = ("pass", "fail")
+
+
+def _rerun_at(arg: str, scope: Scope) -> tuple[dict | None, Path, str]:
+    path = parse(arg)
+    run = scope.resolve(path)
+    if not isinstance(run, dict):
+        return None, scope.absolute(path), ""
+    return run, scope.absolute(path), f"{run.get('metric')} on {run.get('dataset')}/{run.get('split')}"
+
+
+def _why_unchecked(run: dict) -> str:
+    """Why a rerun record holds no comparison: the evidence's reason or the error, prefixed by what happened."""
+    detail = (run.get("evidence") or {}).get("reason") or run.get("error") or ""
+    words = {"not_comparable": "not comparable", "refused": "rerun refused", "not_run": "not re-run", "error": "rerun error"}
+    return f"{words.get(run.get('status'), str(run.get('status')))}: {detail}".rstrip(": ")
 
 
 def claim_matches_rerun(arg: str, scope: Scope) -> Check:
-    path = parse(arg)
-    run = scope.resolve(path)
-    where = scope.absolute(path)
-    if not isinstance(run, dict):
+    run, where, label = _rerun_at(arg, scope)
+    if run is None:
         return Check(UNVERIFIED, f"{dotted(where)} is unknown (no rerun)", location=where, needs=where)
-    label = f"{run.get('metric')} on {run.get('dataset')}/{run.get('split')}"
     outcome = _RERUN_OUTCOMES.get(run.get("status"), ERROR)
-    why = {PASS: "within tolerance", FAIL: "outside tolerance", UNVERIFIED: f"not comparable: {(run.get('evidence') or {}).get('reason', '')}",
-           ERROR: f"rerun error: {run.get('error')}"}[outcome]
+    why = {PASS: "within tolerance", FAIL: "outside tolerance"}.get(outcome) or _why_unchecked(run)
     reason = f"{label}: claimed {show(run.get('claimed'))}, rerun observed {show(run.get('observed'))}, tolerance {show(run.get('tolerance'))}: {why}"
     return Check(outcome, reason, run.get("claimed"), run.get("observed"), run.get("tolerance"), where, where,
                  needs=where if outcome == UNVERIFIED else None)
+
+
+def rerun_observed(arg: str, scope: Scope) -> Check:
+    run, where, label = _rerun_at(arg, scope)
+    if run is None:
+        return Check(UNVERIFIED, f"{dotted(where)} is unknown (no rerun record)", location=where, needs=where)
+    if run.get("status") in _OBSERVED:
+        return Check(PASS, f"{label}: re-run by the lake (observed {show(run.get('observed'))})", run.get("claimed"), run.get("observed"),
+                     run.get("tolerance"), where, where)
+    return Check(FAIL, f"{label}: claimed {show(run.get('claimed'))}, {_why_unchecked(run)}", run.get("claimed"), None, None, where, where)
 
 
 def _as_list(value: object) -> list:

@@ -111,9 +111,12 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("matches_variant", "The README's variant table has a row for the audited file (by file name, quantization type or size): "
              "pass says which row and why; fail when no row matches; unverified when no file was read; not applicable when no variants are listed.", PATH,
              value.matches_variant, "matches_variant: variant"),
-    Operator("claim_matches_rerun", "Claim vs rerun: the eval record at the path (see `evals`) decides: pass, fail, not_comparable -> unverified, "
-             "error -> error; no record is unverified.", PATH, value.claim_matches_rerun,
+    Operator("claim_matches_rerun", "Claim vs rerun: the eval record at the path (see `evals`) decides: pass, fail, not_comparable, refused "
+             "or not_run -> unverified, error -> error; no record is unverified.", PATH, value.claim_matches_rerun,
              "all: {over: evals, check: {claim_matches_rerun: item}, if_empty: unverified}"),
+    Operator("rerun_observed", "The eval record at the path holds a value the lake's rerun observed and compared with the claim (status pass "
+             "or fail); otherwise it fails with why the claim was not checked (not re-run, refused, error, not comparable).", PATH,
+             value.rerun_observed, "all: {over: evals, check: {rerun_observed: item}, if_empty: not_applicable}"),
     Operator("includes", "The list contains every one of `values` or of the list at `ref` (set containment).", {"type": "dict", "schema": _VALUES}, value.includes,
              "includes: {path: item.approvals.*.type, values: [dua]}"),
     Operator("subset_of", "Every element of the list is one of `values`.", {"type": "dict", "schema": _VALUES}, value.subset_of,

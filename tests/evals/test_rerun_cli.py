@@ -11,7 +11,7 @@ from engine.cards import load_card
 from engine.evals import registered_harness
 from engine.store.tables import EvalRun
 from engine.governance.submission import submit
-from tests.evals.cards import FIXTURES
+from tests.evals.cards import FIXTURES, tiny_safetensors
 
 CARD = """\
 schema_version: "1"
@@ -19,7 +19,7 @@ name: acme/review-probe
 version: "1.0.0"
 owners: [{name: Test}]
 license: apache-2.0
-artifacts: [{path: weights/model.bin}]
+artifacts: [{path: weights/model.safetensors}]
 evaluations:
   - {dataset: modellake/reviews, split: test, metric: accuracy, value: 0.80, samples: 80, harness: {name: echo, args: {value: 0.78, samples: 80}}}
   - {dataset: modellake/reviews, split: test, metric: accuracy, value: 0.95, samples: 80, harness: {name: echo, args: {value: 0.78, samples: 80}}}
@@ -29,8 +29,7 @@ evaluations:
 
 def test_rerun_stores_results_and_exits_1_on_a_failed_claim(lake_env, tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "250")
-    (tmp_path / "weights").mkdir()
-    (tmp_path / "weights" / "model.bin").write_bytes(b"weights")
+    tiny_safetensors(tmp_path / "weights" / "model.safetensors")
     (tmp_path / "card.yaml").write_text(CARD)
     submit(lake_env, load_card(tmp_path / "card.yaml"))
     with registered_harness("echo", f"{FIXTURES}:EchoHarness"):
@@ -40,7 +39,7 @@ def test_rerun_stores_results_and_exits_1_on_a_failed_claim(lake_env, tmp_path, 
     outcome = json.loads(result.output)
     assert outcome["ref"] == "acme/review-probe@1.0.0"
     assert [(r["status"], r["observed"]) for r in outcome["evals"]] == [("pass", 0.78), ("fail", 0.78), ("not_comparable", None)]
-    assert outcome["evals"][0]["evidence"]["weights"] == str(tmp_path / "weights" / "model.bin")
+    assert outcome["evals"][0]["evidence"]["weights"] == str(tmp_path / "weights" / "model.safetensors")
     assert "evaluations.reruns-agree" in {v["rule_id"] for v in outcome["review"]["violations"]}  # the version is reviewed again
     with lake_env.transaction() as session:
         rows = session.execute(select(EvalRun).order_by(EvalRun.id)).scalars().all()
@@ -50,7 +49,7 @@ def test_rerun_stores_results_and_exits_1_on_a_failed_claim(lake_env, tmp_path, 
     assert table.exit_code == 1
     lines = table.output.splitlines()
     assert [line.split("│")[6].strip() for line in lines if "modellake/reviews" in line or "private/" in line] == ["pass", "fail", "not_comparable"]
-    assert "dataset 'private/holdout' is not available offline; set harness.args.data to a local copy" in table.output
+    assert "dataset private/holdout is not registered in the lake" in table.output
 
 
 def test_rerun_reports_unknown_harness_as_a_tool_error(lake_env, tmp_path):

@@ -8,16 +8,14 @@ from contextlib import ExitStack
 import pytest
 
 from engine.evals import registered_harness, rerun_evaluations
-from tests.evals.cards import FIXTURES, card_with, evaluation
+from tests.evals.cards import FIXTURES, card_with, evaluation, tiny_safetensors
 
-SHAPE = {"metric", "dataset", "split", "claimed", "observed", "tolerance", "comparable", "status", "error", "evidence"}
+SHAPE = {"metric", "dataset", "split", "claimed", "observed", "tolerance", "comparable", "status", "error", "independent", "evidence"}
 
 
 @pytest.fixture
 def weights(tmp_path):
-    path = tmp_path / "model.bin"
-    path.write_bytes(b"weights")
-    return path
+    return tiny_safetensors(tmp_path / "model.safetensors")
 
 
 @pytest.fixture(autouse=True)
@@ -44,11 +42,13 @@ def test_claims_are_judged_and_evidence_is_kept(tmp_path, weights):
     assert (passed["observed"], passed["comparable"], passed["tolerance"]) == (0.78, True, pytest.approx(3 * (0.8 * 0.2 / 80) ** 0.5))
     evidence = failed["evidence"]
     assert (evidence["seed"], evidence["samples"], evidence["evaluation_index"], evidence["harness"]) == (7, 80, 1, "echo")
-    assert evidence["inputs"] == {"data_sha256": "0" * 64, "weights_sha256": hashlib.sha256(b"weights").hexdigest()}
+    assert evidence["inputs"] == {"data_sha256": "0" * 64, "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest()}
+    assert evidence["dataset"]["name"] == "modellake/reviews" and evidence["dataset"]["registered_by"] == "modellake"
+    assert passed["independent"] is True  # the lake's own set: independent of any submitter
     assert evidence["libraries"]["python"] and evidence["duration_s"] >= 0 and evidence["rule"].startswith("binomial")
     assert other_samples["evidence"]["reason"] == "claim is on 500 samples, the rerun on 80"
     assert (other_samples["observed"], unavailable["observed"]) == (0.78, None)
-    assert unavailable["evidence"]["reason"].startswith("dataset 'glue/sst2' is not available offline")
+    assert unavailable["evidence"]["reason"].startswith("dataset glue/sst2 is not registered in the lake")
 
 
 def test_a_hanging_harness_is_killed_at_its_limit(tmp_path, weights):
@@ -83,4 +83,4 @@ def test_progress_is_relayed(tmp_path, weights):
     seen = []
     card = card_with([evaluation("echo", "accuracy", 0.8, args={"value": 0.8, "samples": 80})], tmp_path / "card.yaml")
     rerun_evaluations(card, weights, timeout=60, progress=lambda label, done, total: seen.append((label, done, total)))
-    assert seen == [("echo: accuracy on modellake/reviews/test", 1, 1)]
+    assert seen == [("echo: accuracy on modellake/reviews@1/test", 1, 1)]

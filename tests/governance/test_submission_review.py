@@ -29,6 +29,11 @@ def good_card(**changes):
     return card_from_dict(data, source="cards/good.yaml")
 
 
+def reran() -> Evidence:
+    """The evidence of a submission whose one harness-backed claim was re-run and agreed (as GOOD_EVALS say)."""
+    return Evidence(evals=copy.deepcopy(GOOD_EVALS))
+
+
 def stored_review(lake, ref):
     with lake.transaction() as session:
         version = get_version(session, ref)
@@ -44,19 +49,28 @@ def test_a_card_that_passes_every_policy_waits_for_a_human(lake):
 
 
 def test_a_card_whose_files_were_never_read_is_not_approved(lake):
-    result = submit(lake, good_card(), submitted_by="sam")
+    result = submit(lake, good_card(), reran(), submitted_by="sam")  # its claim was re-run; its files' facts are missing
     assert (result.status, result.review["verdict"], result.review["violations"]) == ("pending", "needs_human_review", [])
     unverified = {finding["rule_id"]: finding["missing"] for finding in result.review["unverified"]}
     assert unverified["claims.parameters"] == "facts.parameters" and unverified["security.no-unsafe-pickle"] == "facts.security.findings"
 
 
 def test_a_failed_rule_requests_changes_and_is_located_in_the_card(lake):
-    result = submit(lake, good_card(governance={"human_oversight": "yes"}), submitted_by="sam")
+    result = submit(lake, good_card(governance={"human_oversight": "yes"}), reran(), submitted_by="sam")
     assert result.status == "changes_requested"
     assert [v["rule_id"] for v in result.review["violations"]] == ["completeness.risk-tier"]
     _, review = stored_review(lake, "acme/good-model")
     (finding,) = [f for f in review["findings"] if f["outcome"] == "fail"]
     assert finding["evidence"]["source"]["file"] == "cards/good.yaml"
+
+
+def test_a_harness_backed_claim_submitted_without_a_rerun_fails_rerun_required(lake):
+    result = submit(lake, good_card(), submitted_by="sam")  # no evidence: nothing was re-run
+    assert result.status == "changes_requested"
+    (violation,) = result.review["violations"]
+    assert (violation["rule_id"], violation["severity"]) == ("evaluations.rerun-required", "high")  # the good card is `limited` risk
+    assert violation["message"] == ("A claim was not checked by a rerun: spearman on modellake/sts-pairs/test: claimed 0.9, not re-run: "
+                                    "no rerun was made")
 
 
 def test_reruns_given_at_submission_are_stored_and_judged(lake):
@@ -74,7 +88,7 @@ def test_an_active_waiver_in_the_lake_waives_and_an_expired_one_does_not(lake):
     tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
     with lake.transaction() as session:
         session.add(Waiver(rule_id="completeness.risk-tier", target="acme/good-model", reason="tier assessed in ticket", expires_at=tomorrow))
-    assert submit(lake, card, submitted_by="sam").status == "pending"
+    assert submit(lake, card, reran(), submitted_by="sam").status == "pending"
     with lake.transaction() as session:
         session.execute(Waiver.__table__.update().values(expires_at=tomorrow - dt.timedelta(days=3)))
         version = get_version(session, "acme/good-model")
@@ -125,8 +139,8 @@ def test_export_bom_of_a_stored_version_has_its_lineage_as_pedigree(lake_env):
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
-    submit(lake_env, good_card(), submitted_by="sam")
-    submit(lake_env, good_card(name="acme/child", base_model="acme/good-model", base_model_relation="finetune"), submitted_by="sam")
+    submit(lake_env, good_card(), reran(), submitted_by="sam")
+    submit(lake_env, good_card(name="acme/child", base_model="acme/good-model", base_model_relation="finetune"), reran(), submitted_by="sam")
     result = CliRunner().invoke(main, ["export-bom", "acme/child@1.0.0"])
     assert result.exit_code == 0, result.output
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(result.output, all_errors=True) is None

@@ -35,7 +35,9 @@ GOOD_FACTS = {
     "security": {"findings": []}, "conflicts": [], "integrity": [], "metadata": {}, "missing_artifacts": [],
 }
 GOOD_EVALS = [{"metric": "spearman", "dataset": "modellake/sts-pairs", "split": "test", "claimed": 0.9, "observed": 0.905, "tolerance": 0.04,
-               "comparable": True, "status": "pass", "error": None, "evidence": {"harness": "sentence-similarity", "evaluation_index": 0}}]
+               "comparable": True, "status": "pass", "error": None, "independent": True,
+               "evidence": {"harness": "sentence-similarity", "evaluation_index": 0,
+                            "dataset": {"name": "modellake/sts-pairs", "version": "1", "registered_by": "modellake"}}}]
 GOOD_LINEAGE = {"parents": [{"name": "acme/base", "version": "1.0.0", "status": "approved", "relation": "finetune", "verified": True, "evidence": {}}]}
 
 

@@ -14,7 +14,9 @@ CONTEXT = {
              "training_data": [{"gdpr": True, "dua_id": "D1", "approvals": [{"type": "dua"}]}, {"gdpr": False, "approvals": []}]},
     "facts": {"parameters": 1005, "architecture": "bert-model", "files": [{"sha256": "ab"}], "dtype": None},
     "evals": [{"metric": "accuracy", "dataset": "d", "split": "test", "claimed": 0.9, "observed": 0.7, "tolerance": 0.05, "status": "fail",
-               "evidence": {"evaluation_index": 0}}],
+               "evidence": {"evaluation_index": 0}},
+              {"metric": "accuracy", "dataset": "e", "split": "test", "claimed": 0.9, "observed": None, "tolerance": None, "status": "refused",
+               "error": "the scan of the model files found posix.system in model.bin (critical)", "evidence": {"evaluation_index": 1}}],
     "lineage": {"parents": [{"name": "acme/base", "status": "approved"}]},
     "now": dt.date(2026, 6, 1),
     "variant": {"file": "m.Q4_K_M.gguf", "line": 12, "why": "the file name m.Q4_K_M.gguf is in its row"},
@@ -39,6 +41,7 @@ CASES = {
     "claim_matches_fact": ({"claim_matches_fact": {"claim": "card.claims.architecture", "fact": "facts.architecture"}},
                            {"claim_matches_fact": {"claim": "card.claims.parameters", "fact": "facts.parameters"}}),
     "claim_matches_rerun": ({"not": {"claim_matches_rerun": "evals.0"}}, {"claim_matches_rerun": "evals.0"}),
+    "rerun_observed": ({"rerun_observed": "evals.0"}, {"rerun_observed": "evals.1"}),
     "includes": ({"includes": {"path": "card.tags", "values": ["search"]}}, {"includes": {"path": "card.tags", "values": ["search", "vision"]}}),
     "subset_of": ({"subset_of": {"path": "card.tags", "values": ["nlp", "search", "x"]}}, {"subset_of": {"path": "card.tags", "values": ["nlp"]}}),
     "before": ({"before": {"path": "card.created", "ref": "now"}}, {"before": {"path": "card.created", "value": "2025-12-31"}}),
@@ -108,6 +111,14 @@ def test_within_reports_claim_fact_and_tolerance():
 def test_item_locations_point_into_the_card():
     check = evaluate_condition(CASES["all"][1], Scope(CONTEXT))
     assert check.location == ("card", "training_data", 1, "dua_id")
+
+
+def test_a_claim_not_rerun_fails_with_why_and_points_at_its_record():
+    check = evaluate_condition({"rerun_observed": "evals.1"}, Scope(CONTEXT))
+    assert check.reason == ("accuracy on e/test: claimed 0.9, rerun refused: the scan of the model files found posix.system in model.bin "
+                            "(critical)")
+    assert (check.claimed, check.observed, check.fact) == (0.9, None, ("evals", 1))
+    assert evaluate_condition({"claim_matches_rerun": "evals.1"}, Scope(CONTEXT)).outcome == "skip"  # not re-run: agreement is unknown
 
 
 def test_rerun_outcome_carries_values():

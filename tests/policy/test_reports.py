@@ -39,8 +39,8 @@ def test_sarif_validates_and_locates_findings(review):
     schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(log)
     results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
-    assert set(results) == {"claims.parameters", "data.gdpr-dua", "license.allowed",  # + what the audit could not check:
-                            "lineage.base-approved", "lineage.relation-verified", "evaluations.reruns-agree"}
+    assert set(results) == {"claims.parameters", "data.gdpr-dua", "license.allowed", "evaluations.rerun-required",  # + what the audit
+                            "lineage.base-approved", "lineage.relation-verified", "evaluations.reruns-agree"}  # could not check:
     unchecked = results["evaluations.reruns-agree"]
     assert unchecked["level"] == "note" and unchecked["properties"]["unverified"] is True
     assert "rerun" in unchecked["properties"]["evidence"]["settled_by"]

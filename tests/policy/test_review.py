@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 from engine.policy.waivers import Waiver
 from tests.policy.cards import evidence, review_of
 from tests.policy.test_default_rules import VIOLATIONS
+
+DATA = Path(__file__).parent / "data"
 
 
 def _violating(*rule_ids):
@@ -113,11 +117,45 @@ def test_review_to_dict_is_json():
                          "waived", "lineage", "policies", "waivers", "inputs", "inputs_digest"}
 
 
-def test_rerun_error_is_an_error_finding():
+def test_a_rerun_error_leaves_the_claim_unchecked_and_fails_rerun_required():
     inputs = evidence()
-    inputs["evals"][0]["status"] = "error"
-    inputs["evals"][0]["error"] = "harness timed out after 600 s"
+    inputs["evals"][0] |= {"status": "error", "observed": None, "error": "harness timed out after 600 s"}
     review = review_of(inputs)
-    finding = next(f for f in review.findings if f.rule_id == "evaluations.reruns-agree")
-    assert finding.outcome == "error" and "harness timed out" in finding.message
-    assert review.verdict == "needs_human_review" and review.exit_code("high") == 1
+    findings = {f.rule_id: f for f in review.findings}
+    assert findings["evaluations.rerun-required"].outcome == "fail" and "harness timed out" in findings["evaluations.rerun-required"].message
+    assert findings["evaluations.rerun-required"].evidence["source"]["path"] == "evaluations.0.value"  # the claim's card line
+    assert findings["evaluations.reruns-agree"].outcome == "skip"  # nothing observed, nothing to agree with
+    assert review.verdict == "changes_requested" and review.exit_code("high") == 1
+
+
+@pytest.mark.parametrize("tier", ["minimal", "low", "limited", "medium", "high", "unacceptable", None])
+@pytest.mark.parametrize("status", ["pass", "fail", "none", "error", "refused", "not_comparable", "no_harness_claims"])
+def test_rerun_required_by_tier_and_status(tier, status):
+    """tests/policy/data/rerun-required.yaml: the outcome by rerun status, the severity by risk tier."""
+    table = yaml.safe_load((DATA / "rerun-required.yaml").read_text())
+    expected = next(case for case in table["cases"] if case["status"] == status)
+    inputs = evidence()
+    inputs["card"]["governance"]["risk_tier"] = tier
+    if tier is None:
+        del inputs["card"]["governance"]["risk_tier"]
+    if status == "none":
+        inputs["evals"] = []
+    elif status == "no_harness_claims":
+        inputs["evals"] = []
+        del inputs["card"]["evaluations"][0]["harness"]
+    else:
+        inputs["evals"][0] |= {"status": status, "error": "why" if status in ("error", "refused") else None}
+    finding = next(f for f in review_of(inputs).findings if f.rule_id == "evaluations.rerun-required")
+    assert finding.outcome == {"not_applicable": "skip"}.get(expected["outcome"], expected["outcome"])
+    assert finding.severity == table["severity_by_tier"][tier]
+
+
+@pytest.mark.parametrize("case", yaml.safe_load((DATA / "rerun-required.yaml").read_text())["agree"], ids=str)
+def test_reruns_agree_judges_only_claims_that_were_rerun(case):
+    inputs = evidence()
+    claim = inputs["card"]["evaluations"][0]
+    inputs["card"]["evaluations"] = [dict(claim) for _ in case["statuses"]]
+    inputs["evals"] = [dict(inputs["evals"][0], status=status, evidence={"harness": "sentence-similarity", "evaluation_index": index})
+                       for index, status in enumerate(case["statuses"]) if status != "none"]
+    finding = next(f for f in review_of(inputs).findings if f.rule_id == "evaluations.reruns-agree")
+    assert finding.outcome == {"not_applicable": "skip"}.get(case["outcome"], case["outcome"])

@@ -9,12 +9,12 @@ BATCH_SIZE = 32
 
 
 def load_sentence_encoder(weights: Path, seed: int):
-    """A SentenceTransformer from a local directory, on CPU, with torch seeded."""
+    """A SentenceTransformer from a local directory, on CPU, with torch seeded; weights from safetensors only (never unpickled)."""
     import torch
     from sentence_transformers import SentenceTransformer
 
     torch.manual_seed(seed)
-    return SentenceTransformer(str(weights), device="cpu", local_files_only=True)
+    return SentenceTransformer(str(weights), device="cpu", local_files_only=True, model_kwargs={"use_safetensors": True})
 
 
 def encode_texts(model, texts: list[str], report: ReportProgress, *, done_before: int = 0, total: int | None = None,

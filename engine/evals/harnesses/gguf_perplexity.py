@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from engine.evals.datasets import read_split, sha256_file
+from engine.evals.datasets import sha256_file
 from engine.evals.harness import PERPLEXITY, PROPORTION, Harness, HarnessResult, HarnessTask, ReportProgress
 
 DEFAULT_CONTEXT = 256
@@ -26,7 +26,7 @@ class GgufPerplexityHarness(Harness):
         from llama_cpp import Llama
 
         n_ctx = int(task.args.get("n_ctx", DEFAULT_CONTEXT))
-        text = "\n\n".join(row["text"] for row in read_split(task.data_file, task.split))
+        text = "\n\n".join(row["text"] for row in task.rows())
         model = Llama(model_path=str(task.weights), n_ctx=n_ctx, n_batch=n_ctx, logits_all=True, seed=task.seed, verbose=False)
         tokens = model.tokenize(text.encode("utf-8"), add_bos=True)
         windows = [tokens[start:start + n_ctx] for start in range(0, len(tokens), n_ctx) if len(tokens[start:start + n_ctx]) > 1]

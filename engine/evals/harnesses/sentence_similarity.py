@@ -1,7 +1,7 @@
 """Sentence-embedding similarity: correlation between cosine similarity and graded gold scores (STS style)."""
 from __future__ import annotations
 
-from engine.evals.datasets import read_split, sha256_file
+from engine.evals.datasets import sha256_file
 from engine.evals.harness import PEARSON, SPEARMAN, Harness, HarnessResult, HarnessTask, ReportProgress
 from engine.evals.harnesses._encoding import encode_texts, load_sentence_encoder
 
@@ -19,7 +19,7 @@ class SentenceSimilarityHarness(Harness):
     def run(self, task: HarnessTask, report: ReportProgress) -> HarnessResult:
         from scipy.stats import pearsonr, spearmanr
 
-        rows = read_split(task.data_file, task.split)
+        rows = task.rows()
         model = load_sentence_encoder(task.weights, task.seed)
         texts = [row["sentence1"] for row in rows] + [row["sentence2"] for row in rows]
         embeddings = encode_texts(model, texts, report, batch_size=int(task.args.get("batch_size", 32)))
