@@ -8,12 +8,15 @@ import pytest
 
 from engine.governance.submission import submit
 from engine.tokens import ROLE_PERMISSIONS, ROLES
+from tests.conftest import REPO
 from tests.http.conftest import bearer, tiny_card_yaml
 from tests.http.test_api import HOUSE_PACK
 from tests.store.test_submit import make_card
 
 DECISION = {"ref": "acme/tiny@1.0", "decision": "approve", "comment": "checked"}
 WAIVER = {"rule_id": "completeness.description", "target": "acme/tiny", "reason": "internal"}
+DATASET = {"name": "acme/support-sentiment", "source": str(REPO / "tests/evals/data/registration/acme-support-sentiment.jsonl"),
+           "license": "cc-by-4.0"}
 
 # (method, route as the app declares it, URL called, JSON body or ("form", fields), permission needed)
 ENDPOINTS = [
@@ -30,6 +33,8 @@ ENDPOINTS = [
     ("POST", "/waivers", "/waivers", WAIVER, "administer"),
     ("DELETE", "/waivers/{waiver_id:int}", "/waivers/999999", None, "administer"),
     ("GET", "/reports/{fmt:str}/{ref:path}", "/reports/junit/acme/tiny", None, "read"),
+    ("GET", "/datasets", "/datasets", None, "read"),
+    ("POST", "/datasets", "/datasets", DATASET, "submit"),
     ("GET", "/policies", "/policies", None, "read"),
     ("POST", "/policies/dry-run", "/policies/dry-run", {"card": tiny_card_yaml()}, "read"),
     ("PUT", "/policies/{name:str}", "/policies/house", {"yaml": HOUSE_PACK}, "administer"),

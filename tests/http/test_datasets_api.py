@@ -1,0 +1,46 @@
+"""/datasets over HTTP, and POST /models re-running a harness-backed claim before it stores the version (real Postgres)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.evals import registered_harness
+from engine.store.tables import EvalRun
+from tests.conftest import REPO
+from tests.evals.cards import FIXTURES, tiny_safetensors
+from tests.http.conftest import bearer
+
+SUPPORT = REPO / "tests" / "evals" / "data" / "registration" / "acme-support-sentiment.jsonl"
+
+
+def test_register_list_and_refuse_datasets(client, tokens):
+    body = {"name": "acme/support-sentiment", "source": str(SUPPORT), "license": "cc-by-4.0", "description": "Support chats, hand-labelled"}
+    created = client.post("/datasets", json=body, headers=bearer(tokens["submitter"]))
+    assert created.status_code == 201, created.text
+    record = created.json()
+    assert (record["ref"], record["rows"], record["registered_by"], record["created"]) == (
+        "acme/support-sentiment@1", {"test": 8, "train": 10}, "sam", True)
+    assert client.post("/datasets", json=body, headers=bearer(tokens["admin"])).status_code == 200  # same bytes: nothing new
+    listed = {d["ref"]: d for d in client.get("/datasets", headers=bearer(tokens["reader"])).json()}
+    assert listed["acme/support-sentiment@1"]["registered_by"] == "sam" and listed["modellake/reviews@1"]["registered_by"] == "modellake"
+    outside = client.post("/datasets", json=body | {"source": "/etc/passwd"}, headers=bearer(tokens["submitter"]))
+    assert outside.status_code == 403 and "MODELLAKE_SERVER_ROOTS" in outside.json()["detail"]
+    remote = client.post("/datasets", json=body | {"source": "s3://bucket/set.jsonl"}, headers=bearer(tokens["submitter"]))
+    assert remote.status_code == 403
+    no_split = client.post("/datasets", json=body | {"name": "acme/bad", "source": str(SUPPORT.parent / "no-split-column.csv")},
+                           headers=bearer(tokens["submitter"]))
+    assert no_split.status_code == 400 and "has no `split` column" in no_split.json()["detail"]
+
+
+def test_post_models_reruns_a_harness_backed_claim_before_storing(lake, client, tokens, tmp_path):
+    tiny_safetensors(tmp_path / "model.safetensors")
+    card = {"schema_version": "1", "name": "acme/echo-classifier", "version": "1.0", "owners": [{"name": "Jane"}], "license": "mit",
+            "evaluations": [{"dataset": "modellake/reviews", "split": "test", "metric": "accuracy", "value": 0.8, "samples": 80,
+                             "harness": {"name": "echo", "args": {"value": 0.79, "samples": 80}}}]}
+    with registered_harness("echo", f"{FIXTURES}:EchoHarness"):
+        response = client.post("/models", json={"card": card, "weights": str(tmp_path / "model.safetensors")}, headers=bearer(tokens["submitter"]))
+    assert response.status_code == 201, response.text
+    assert "evaluations.rerun-required" not in {v["rule_id"] for v in response.json()["review"]["violations"]}
+    with lake.transaction() as session:
+        (run,) = session.execute(select(EvalRun)).scalars().all()
+        assert (run.status, run.claimed, run.observed, run.dataset) == ("pass", 0.8, 0.79, "modellake/reviews@1")
+        assert run.tolerance > 0 and run.result["independent"] is True
