@@ -35,9 +35,13 @@ def test_submit_list_show(lake_env):
     assert created.exit_code == 0, created.output
     submitted = json.loads(created.output)
     assert (submitted["ref"], submitted["created"], submitted["status"]) == ("acme/contract-summarizer@1.0.0", True, "changes_requested")
-    assert [v["rule_id"] for v in submitted["review"]["violations"]] == ["completeness.artifacts", "security.weights-digest"]
+    assert [v["rule_id"] for v in submitted["review"]["violations"]] == [
+        "completeness.artifacts", "evaluations.rerun-required", "evaluations.reruns-agree", "security.weights-digest"]
     unverified = [v["rule_id"] for v in submitted["review"]["unverified"]]
     assert "lineage.base-approved" in unverified and "security.no-unsafe-pickle" in unverified  # its base is not in this lake; no files
+    # its harness-backed claim could not be re-run (that harness computes no rouge-l)
+    rerun = next(v for v in submitted["review"]["violations"] if v["rule_id"] == "evaluations.rerun-required")
+    assert "rerun error: harness 'text-classification' does not compute 'rouge-l'" in rerun["message"]
     again = run("submit", EXAMPLE)
     assert again.output.splitlines()[0] == (
         "unchanged (identical content already stored): acme/contract-summarizer@1.0.0 [changes_requested], automated review: changes_requested")
