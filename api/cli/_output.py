@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -26,18 +27,23 @@ def json_option(function):
 @contextmanager
 def stderr_progress(enabled: bool = True) -> Iterator[Callable[[str, float, float | None], None] | None]:
     """A progress callback `report(label, done, total)` drawing one rich bar per label on stderr, None when off
-    (reruns draw one bar per evaluation; a batch of cards one more for the cards)."""
+    (reruns draw one bar per evaluation; a batch of cards one more for the cards). The display starts with the
+    first report, so a command whose work reports nothing prints nothing."""
     if not enabled:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bars: dict[str, int] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=error_console) as display:
+    with ExitStack() as stack:
+        display: list[Progress] = []
 
         def report(label: str, done: float, total: float | None) -> None:
+            if not display:
+                display.append(stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                                            TimeElapsedColumn(), console=error_console)))
             if label not in bars:
-                bars[label] = display.add_task(label, total=total)
-            display.update(bars[label], completed=done, total=total)
+                bars[label] = display[0].add_task(label, total=total)
+            display[0].update(bars[label], completed=done, total=total)
 
         yield report

@@ -118,7 +118,7 @@ def test_a_claim_not_rerun_fails_with_why_and_points_at_its_record():
     assert check.reason == ("accuracy on e/test: claimed 0.9, rerun refused: the scan of the model files found posix.system in model.bin "
                             "(critical)")
     assert (check.claimed, check.observed, check.fact) == (0.9, None, ("evals", 1))
-    assert evaluate_condition({"claim_matches_rerun": "evals.1"}, Scope(CONTEXT)).outcome == "skip"  # not re-run: agreement is unknown
+    assert evaluate_condition({"claim_matches_rerun": "evals.1"}, Scope(CONTEXT)).outcome == "unverified"  # not re-run: agreement unknown
 
 
 def test_rerun_outcome_carries_values():

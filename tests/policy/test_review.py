@@ -124,7 +124,7 @@ def test_a_rerun_error_leaves_the_claim_unchecked_and_fails_rerun_required():
     findings = {f.rule_id: f for f in review.findings}
     assert findings["evaluations.rerun-required"].outcome == "fail" and "harness timed out" in findings["evaluations.rerun-required"].message
     assert findings["evaluations.rerun-required"].evidence["source"]["path"] == "evaluations.0.value"  # the claim's card line
-    assert findings["evaluations.reruns-agree"].outcome == "skip"  # nothing observed, nothing to agree with
+    assert findings["evaluations.reruns-agree"].outcome == "error"  # the harness failed: nothing observed to agree with
     assert review.verdict == "changes_requested" and review.exit_code("high") == 1
 
 
@@ -146,16 +146,16 @@ def test_rerun_required_by_tier_and_status(tier, status):
     else:
         inputs["evals"][0] |= {"status": status, "error": "why" if status in ("error", "refused") else None}
     finding = next(f for f in review_of(inputs).findings if f.rule_id == "evaluations.rerun-required")
-    assert finding.outcome == {"not_applicable": "skip"}.get(expected["outcome"], expected["outcome"])
+    assert finding.outcome == expected["outcome"]
     assert finding.severity == table["severity_by_tier"][tier]
 
 
 @pytest.mark.parametrize("case", yaml.safe_load((DATA / "rerun-required.yaml").read_text())["agree"], ids=str)
-def test_reruns_agree_judges_only_claims_that_were_rerun(case):
+def test_reruns_agree_is_never_passed_while_a_claim_was_not_rerun(case):
     inputs = evidence()
     claim = inputs["card"]["evaluations"][0]
     inputs["card"]["evaluations"] = [dict(claim) for _ in case["statuses"]]
     inputs["evals"] = [dict(inputs["evals"][0], status=status, evidence={"harness": "sentence-similarity", "evaluation_index": index})
                        for index, status in enumerate(case["statuses"]) if status != "none"]
     finding = next(f for f in review_of(inputs).findings if f.rule_id == "evaluations.reruns-agree")
-    assert finding.outcome == {"not_applicable": "skip"}.get(case["outcome"], case["outcome"])
+    assert finding.outcome == case["outcome"]
