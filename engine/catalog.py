@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from engine.errors import UsageError
 from engine.governance.decisions import latest_review
-from engine.governance.stored import review_summary
+from engine.evals.records import rerun_summary
+from engine.governance.stored import latest_eval_results, review_summary
 from engine.governance.stored_reviews import NO_REASONS, verdict_reasons
 from engine.search.dsl import normalize_value
 from engine.search.pages import DEFAULT_PAGE, Order, facet_counts, keyset_rows, read_integer, read_text, stored_counts
@@ -89,7 +90,7 @@ def _catalog_rows():
 
 
 def version_detail(ref: str, lake: Lake | None = None) -> dict:
-    """A version's card, status, facts, latest automated review summary and its model's version list."""
+    """A version's card, status, facts, latest automated review summary, latest rerun of each claim and its model's version list."""
     lake = lake or open_lake()
     with lake.transaction() as session:
         version = get_version(session, ref)
@@ -100,6 +101,7 @@ def version_detail(ref: str, lake: Lake | None = None) -> dict:
             "card_digest": version.card_digest, "facts": version.facts, "source": version.source,
             "review": review_summary(record.review) if record is not None and record.review else None,
             "evidence": version.evidence or {"state": "complete", "jobs": {}},  # None: gathered before the submission
+            "reruns": [rerun_summary(run) for run in latest_eval_results(session, version.id)],
         }
 
 

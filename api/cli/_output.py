@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Callable, Iterator
 
 from rich.console import Console

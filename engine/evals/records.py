@@ -39,3 +39,14 @@ def with_unrun_claims(card_data: dict, evals: list[dict] | None) -> list[dict]:
     missing = [claim_record(index, claim) | {"status": "not_run", "error": "no rerun was made"}
                for index, claim in harness_claims(card_data) if index not in covered]
     return sorted(evals + missing, key=lambda record: (record.get("evidence") or {}).get("evaluation_index", -1))
+
+
+def rerun_summary(record: dict) -> dict:
+    """Claimed against rerun, for people: the numbers, the registered data read, how it was measured, and why when nothing was."""
+    evidence = record.get("evidence") or {}
+    dataset = evidence.get("dataset")
+    return {"metric": record["metric"], "split": record.get("split"), "claimed": record["claimed"], "observed": record["observed"],
+            "tolerance": record["tolerance"], "status": record["status"], "independent": record.get("independent"),
+            "dataset": f"{dataset['name']}@{dataset['version']}" if dataset else record.get("dataset"),
+            "samples": evidence.get("samples"), "method": evidence.get("method"), "interval": evidence.get("interval"),
+            "why": record.get("error") or evidence.get("reason")}

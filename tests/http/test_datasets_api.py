@@ -44,3 +44,10 @@ def test_post_models_reruns_a_harness_backed_claim_before_storing(lake, client, 
         (run,) = session.execute(select(EvalRun)).scalars().all()
         assert (run.status, run.claimed, run.observed, run.dataset) == ("pass", 0.8, 0.79, "modellake/reviews@1")
         assert run.tolerance > 0 and run.result["independent"] is True
+    page = client.get("/ui/models/acme/echo-classifier", headers=bearer(tokens["reader"]))
+    assert page.status_code == 200
+    block = page.text[page.text.index('<table id="reruns">'):page.text.index("</table>", page.text.index('<table id="reruns">'))]
+    assert "modellake/reviews@1/test" in block and "<td>0.8</td><td>0.79</td>" in block and "± 0.134" in block and "pass" in block
+    detail = client.get("/models/acme/echo-classifier", headers=bearer(tokens["reader"])).json()
+    assert [(r["metric"], r["claimed"], r["observed"], r["status"], r["dataset"]) for r in detail["reruns"]] == [
+        ("accuracy", 0.8, 0.79, "pass", "modellake/reviews@1")]
