@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 PLAN = load_plan()
 PLANTED = {row.card: row.planted for row in PLAN.models if row.planted}
+CONSEQUENCES = {row.card: set(row.also) for row in PLAN.models if row.planted}  # rules the planted problem also fails
 FAILING = ("fail", "error")
 
 
@@ -76,7 +77,7 @@ def test_the_lake_holds_real_models_planted_problems_and_synthetic_cards(demo):
 def test_each_planted_problem_fails_exactly_its_rule(demo, template, rule_id):
     lake, _, _, _ = demo
     review = stored_review(lake, planted_ref(template))
-    assert set(failures(review)) == {rule_id}, failures(review)
+    assert set(failures(review)) == {rule_id} | CONSEQUENCES[template], failures(review)
     assert failures(review)[rule_id]["outcome"] == "fail"
 
 
@@ -130,13 +131,25 @@ def test_real_models_pass_every_high_and_critical_rule(demo):
     assert {ref: rules for ref, rules in blocking.items() if rules} == {}
 
 
-def test_reruns_of_real_models_confirm_their_claims(demo):
+def test_every_real_model_was_rerun_at_submission_and_confirms_its_claims(demo):
     lake, _, _, _ = demo
     planted = {planted_ref(template) for template in PLANTED}
     with lake.transaction() as session:
-        rows = session.execute(select(ModelVersion, EvalRun).join(EvalRun, EvalRun.version_id == ModelVersion.id)).all()
+        rows = session.execute(select(ModelVersion, EvalRun).join(EvalRun, EvalRun.version_id == ModelVersion.id)
+                               .where(ModelVersion.submitted_by == PLAN.submitter)).all()
         outcomes = {(version.ref, run.metric): run.status for version, run in rows if version.ref not in planted}
-    assert outcomes and set(outcomes.values()) == {"pass"}, outcomes
+        methods = {version.ref: run.result["evidence"].get("method") for version, run in rows if run.harness == "text-classification"}
+    assert len({ref for ref, _ in outcomes}) == len(PLAN.models) - len(PLANTED)  # no lake.yaml flag: every submission reruns
+    assert set(outcomes.values()) == {"pass"}, outcomes
+    assert methods == {"family/minilm-sentiment@1.0": "model-head", "demo/review-sentiment@1.0": "linear-probe"}
+
+
+def test_the_hostile_checkpoints_rerun_was_refused_by_the_scan(demo):
+    lake, _, _, _ = demo
+    (template,) = [t for t, rule in PLANTED.items() if rule == "security.no-unsafe-pickle"]
+    with lake.transaction() as session:
+        (run,) = session.execute(select(EvalRun).where(EvalRun.version_id == get_version(session, planted_ref(template)).id)).scalars()
+        assert run.status == "refused" and "posix.system" in run.result["error"]
 
 
 def test_modellake_demo_a_second_time_reuses_everything(demo):

@@ -1,13 +1,13 @@
 """Evaluation datasets registered in the lake; eval_runs gain the numbers search and the UI read as columns.
 
-Revision ID: 0005_eval_datasets
+Revision ID: 0007_eval_datasets
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0005_eval_datasets"
-down_revision = "0004_chat"
+revision = "0007_eval_datasets"
+down_revision = "0006_jobs"
 branch_labels = None
 depends_on = None
 
