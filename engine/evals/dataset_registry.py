@@ -107,10 +107,8 @@ def open_source(uri: str):
     """A binary stream of the bytes at `uri`: a local path or file:// directly, any other scheme through fsspec."""
     if "://" not in uri or uri.startswith("file://"):
         return Path(uri.removeprefix("file://")).open("rb")
-    try:
-        import fsspec
-    except ImportError:  # pragma: no cover - fsspec ships with the lake's dependencies
-        raise UsageError(f"{uri}: reading URIs needs fsspec") from None
+    import fsspec
+
     return fsspec.open(uri, "rb").open()
 
 

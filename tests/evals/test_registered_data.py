@@ -118,3 +118,21 @@ def test_a_file_changed_after_registration_is_refused_with_both_digests(lake, tm
     [result] = rerun_evaluations(card, tiny_safetensors(tmp_path / "model.safetensors"), timeout=60, datasets=lake_catalog(lake))
     assert result["status"] == "refused" and result["observed"] is None
     assert registration.sha256 in result["error"] and hashlib.sha256(data.read_bytes()).hexdigest() in result["error"]
+
+
+def test_a_set_registered_by_uri_is_read_and_checked_through_fsspec(lake, tmp_path, echo):
+    import fsspec
+
+    uri = "memory://evaluation-sets/support.jsonl"
+    with fsspec.open(uri, "wb") as handle:
+        handle.write((REGISTRATION / "acme-support-sentiment.jsonl").read_bytes())
+    registration, _ = register_dataset(lake, "acme/support-sentiment", uri, license="cc-by-4.0", registered_by="qa")
+    assert (registration.uri, registration.rows) == (uri, {"test": 8, "train": 10})
+    card = card_with([evaluation("echo", "accuracy", 0.8, dataset="acme/support-sentiment", args={"value": 0.8, "samples": 8})],
+                     tmp_path / "card.yaml")
+    weights = tiny_safetensors(tmp_path / "model.safetensors")
+    [read] = rerun_evaluations(card, weights, timeout=60, datasets=lake_catalog(lake))
+    with fsspec.open(uri, "ab") as handle:
+        handle.write(b'{"split": "test", "text": "added later", "label": "positive"}\n')
+    [changed] = rerun_evaluations(card, weights, timeout=60, datasets=lake_catalog(lake))
+    assert (read["status"], changed["status"]) == ("pass", "refused") and "changed since it was registered" in changed["error"]
