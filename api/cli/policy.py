@@ -79,9 +79,9 @@ def audit(card_paths: tuple[Path, ...], weights: Path | None, rerun: bool, polic
         files, facts = known
         evals = None
         if rerun:
-            from engine.evals import rerun_evaluations
+            from engine.governance.evidence import rerun_claims
 
-            evals = rerun_evaluations(card, files.root, progress=report)
+            evals = rerun_claims(card, files.root, facts, progress=report)  # after the scan: a hostile file is never loaded
         review = review_card(card, facts, evals, packs=packs, waivers=waiver_list, now=as_of.date() if as_of else None, fail_on=fail_on)
         reviews.append(review)
         if out is None and chosen:
