@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from engine.cards import card_from_dict
 from engine.evals import registered_harness
+from engine.evals.lake_datasets import lake_catalog
+from engine.governance.evidence import gather_evidence
+from engine.governance.submission import submit
 from engine.store.tables import EvalRun
 from tests.conftest import REPO
 from tests.evals.cards import FIXTURES, tiny_safetensors
 from tests.http.conftest import bearer
+from tests.jobs.conftest import drain
 
 SUPPORT = REPO / "tests" / "evals" / "data" / "registration" / "acme-support-sentiment.jsonl"
 
@@ -31,19 +36,32 @@ def test_register_list_and_refuse_datasets(client, tokens):
     assert no_split.status_code == 400 and "has no `split` column" in no_split.json()["detail"]
 
 
-def test_post_models_reruns_a_harness_backed_claim_before_storing(lake, client, tokens, tmp_path):
-    tiny_safetensors(tmp_path / "model.safetensors")
-    card = {"schema_version": "1", "name": "acme/echo-classifier", "version": "1.0", "owners": [{"name": "Jane"}], "license": "mit",
-            "evaluations": [{"dataset": "modellake/reviews", "split": "test", "metric": "accuracy", "value": 0.8, "samples": 80,
-                             "harness": {"name": "echo", "args": {"value": 0.79, "samples": 80}}}]}
-    with registered_harness("echo", f"{FIXTURES}:EchoHarness"):
-        response = client.post("/models", json={"card": card, "weights": str(tmp_path / "model.safetensors")}, headers=bearer(tokens["submitter"]))
-    assert response.status_code == 201, response.text
-    assert "evaluations.rerun-required" not in {v["rule_id"] for v in response.json()["review"]["violations"]}
+def test_post_models_enqueues_the_rerun_and_its_job_stores_it(lake, client, tokens, tmp_path):
+    tiny_safetensors(tmp_path / "model.safetensors")  # scans clean, but is no sentence-transformers model: the harness errors
+    card = {"schema_version": "1", "name": "acme/not-an-encoder", "version": "1.0", "owners": [{"name": "Jane"}], "license": "mit",
+            "evaluations": [{"dataset": "modellake/sts-pairs", "split": "validation", "metric": "spearman", "value": 0.9,
+                             "harness": {"name": "sentence-similarity"}}]}
+    response = client.post("/models", json={"card": card, "weights": str(tmp_path / "model.safetensors")}, headers=bearer(tokens["submitter"]))
+    assert response.status_code == 202, response.text
+    assert "reruns" in response.json()["evidence"]["jobs"]  # required: no flag asked for it
+    drain(lake)
     with lake.transaction() as session:
         (run,) = session.execute(select(EvalRun)).scalars().all()
-        assert (run.status, run.claimed, run.observed, run.dataset) == ("pass", 0.8, 0.79, "modellake/reviews@1")
-        assert run.tolerance > 0 and run.result["independent"] is True
+        assert (run.status, run.claimed, run.dataset, run.result["independent"]) == ("error", 0.9, "modellake/sts-pairs@1", True)
+    review = client.get("/reviews/acme/not-an-encoder", headers=bearer(tokens["reader"])).json()
+    (finding,) = [f for f in review["review"]["findings"] if f["rule_id"] == "evaluations.rerun-required"]
+    assert finding["outcome"] == "fail" and "rerun error" in finding["message"]
+
+
+def test_the_model_page_shows_claimed_against_rerun_with_the_tolerance(lake, client, tokens, tmp_path):
+    weights = tiny_safetensors(tmp_path / "model.safetensors")
+    card = card_from_dict({"schema_version": "1", "name": "acme/echo-classifier", "version": "1.0", "owners": [{"name": "Jane"}],
+                           "license": "mit", "evaluations": [{"dataset": "modellake/reviews", "split": "test", "metric": "accuracy",
+                                                              "value": 0.8, "samples": 80,
+                                                              "harness": {"name": "echo", "args": {"value": 0.79, "samples": 80}}}]},
+                          source=str(tmp_path / "card.yaml"))
+    with registered_harness("echo", f"{FIXTURES}:EchoHarness"):
+        submit(lake, card, gather_evidence(card, weights, datasets=lake_catalog(lake), submitter="sam"), submitted_by="sam")
     page = client.get("/ui/models/acme/echo-classifier", headers=bearer(tokens["reader"]))
     assert page.status_code == 200
     block = page.text[page.text.index('<table id="reruns">'):page.text.index("</table>", page.text.index('<table id="reruns">'))]
