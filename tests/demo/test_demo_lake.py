@@ -139,7 +139,8 @@ def test_every_real_model_was_rerun_at_submission_and_confirms_its_claims(demo):
         rows = session.execute(select(ModelVersion, EvalRun).join(EvalRun, EvalRun.version_id == ModelVersion.id)
                                .where(ModelVersion.submitted_by == PLAN.submitter)).all()
         outcomes = {(version.ref, run.metric): run.status for version, run in rows if version.ref not in planted}
-        methods = {version.ref: run.result["evidence"].get("method") for version, run in rows if run.harness == "text-classification"}
+        methods = {version.ref: run.result["evidence"].get("method") for version, run in rows
+                   if run.harness == "text-classification" and run.status in ("pass", "fail")}
     assert len({ref for ref, _ in outcomes}) == len(PLAN.models) - len(PLANTED)  # no lake.yaml flag: every submission reruns
     assert set(outcomes.values()) == {"pass"}, outcomes
     assert methods == {"family/minilm-sentiment@1.0": "model-head", "demo/review-sentiment@1.0": "linear-probe"}
