@@ -58,7 +58,7 @@ def test_malformed_policy_is_a_tool_error(tmp_path):
 
 def test_policies_lists_rules():
     rules = [rule["id"] for pack in json.loads(_run("policies", "--json").stdout) for rule in pack["rules"]]
-    assert "claims.parameters" in rules and len(rules) == 48
+    assert "claims.parameters" in rules and len(rules) == 50
 
 
 def test_export_bom():

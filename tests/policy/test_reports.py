@@ -60,7 +60,7 @@ def test_junit_one_case_per_rule_parsed_back(review, tmp_path):
     path.write_text(_render(review, "junit"))
     suites = list(JUnitXml.fromfile(str(path)))
     cases = {case.name: case for case in suites[0]}
-    assert len(cases) == len(review.findings) == 48
+    assert len(cases) == len(review.findings) == 50
     assert cases["evaluations.reruns-agree"].result[0].message.startswith("unverified: ")
     assert {case.classname for case in cases.values()} == {"acme/ticket-embedder@2.0.0"}
     failure = cases["claims.parameters"].result[0]
