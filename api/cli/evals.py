@@ -61,7 +61,7 @@ def rerun(ref: str, weights: Path | None, timeout: float, memory_limit: int | No
         if result["status"] == "error":
             error_console.print(f"error: {result['metric']} on {result['dataset']}/{result['split']}: {result['error']}", markup=False)
     statuses = {result["status"] for result in outcome["evals"]}
-    sys.exit(EXIT_TOOL_ERROR if "error" in statuses else EXIT_FAILED if "fail" in statuses else 0)
+    sys.exit(EXIT_TOOL_ERROR if "error" in statuses else EXIT_FAILED if {"fail", "refused"} & set(statuses) else 0)  # refused: the scan blocked it
 
 
 def _print_table(outcome: dict) -> None:

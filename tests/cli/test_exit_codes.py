@@ -33,7 +33,7 @@ name: acme/review-probe
 version: "1.0.0"
 owners: [{name: Test}]
 license: apache-2.0
-artifacts: [{path: weights/model.bin}]
+artifacts: [{path: weights/model.safetensors}]
 evaluations:
   - {dataset: modellake/reviews, split: test, metric: accuracy, value: VALUE, samples: 80, harness: {name: HARNESS, args: {value: 0.78, samples: 80}}}
 """
@@ -77,8 +77,12 @@ class Setup:
         from engine.evals import registered_harness
         from tests.evals.cards import FIXTURES
 
-        (self.tmp / "weights").mkdir(exist_ok=True)
-        (self.tmp / "weights" / "model.bin").write_bytes(b"weights")
+        import numpy as np
+
+        from tests.facts.conftest import write_safetensors
+
+        (self.tmp / "weights").mkdir(exist_ok=True)  # real, scannable weights: a rerun never loads files its scan could not read
+        write_safetensors(self.tmp / "weights" / "model.safetensors", {"w": np.zeros((2, 2), dtype=np.float32)})
         self.stored(self.write("rerun.yaml", RERUN_CARD.replace("VALUE", str(value)).replace("HARNESS", harness)))
         self.stack.enter_context(registered_harness("echo", f"{FIXTURES}:EchoHarness"))
         return "acme/review-probe"
@@ -168,6 +172,10 @@ CASES = {
                      2: lambda s: (s.lake, ["token", "revoke", "999"])[1]},
     "audit-log verify": {0: lambda s: (s.audit_history(), ["audit-log", "verify", "--json"])[1], 1: _tamper,
                          2: lambda s: ["audit-log", "verify", "--bogus"]},
+    "dataset add": {0: lambda s: (s.lake, ["dataset", "add", "acme/sentiment", s.write("sentiment.jsonl", '{"text": "good", "label": "positive", "split": "test"}\n'),
+                                           "--license", "cc-by-4.0", "--json"])[1],
+                    2: lambda s: (s.lake, ["dataset", "add", "acme/sentiment", s.write("empty.jsonl", ""), "--license", "mit"])[1]},
+    "dataset list": {0: lambda s: (s.lake, ["dataset", "list", "--json"])[1], 2: lambda s: ["dataset", "list", "--bogus"]},
     "audit-log show": {0: lambda s: (s.lake, ["audit-log", "show", "--json"])[1], 2: lambda s: ["audit-log", "show", "--limit", "many"]},
 }
 
