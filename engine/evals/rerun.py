@@ -119,6 +119,10 @@ class _RerunSession:
         if not self.weights.exists():
             raise UsageError(f"weights not found: {self.weights}")
         self._check_scan()
+        if _adapter_without_base(self.weights):
+            evidence["reason"] = ("the weights are a PEFT adapter without its base model's weights; the harness measures a complete "
+                                  "model (re-run the merged model, or give --weights a folder holding the base with the adapter)")
+            return None
         seed = args.pop("seed", 0)
         registration = self._registration(claim, harness_class.generated_datasets)
         reason = incomparability(claim, available_splits=tuple(registration.rows) if registration else None, has_data=registration is not None)
@@ -172,3 +176,9 @@ class _RerunSession:
             on_progress = (lambda done, total: self.progress(label, done, total)) if self.progress else None
             self.outcomes[key] = run_isolated(target, task, timeout=self.timeout, memory_limit=self.memory_limit, on_progress=on_progress)
         return self.outcomes[key]
+
+
+def _adapter_without_base(weights: Path) -> bool:
+    """A folder holding adapter_config.json and no full model weights: a harness would fetch the base by its hub name."""
+    return weights.is_dir() and (weights / "adapter_config.json").is_file() and not any(
+        (weights / name).is_file() for name in ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json"))

@@ -143,6 +143,6 @@ def test_batch_import_writes_every_card_it_can_and_reports_each_failure(tmp_path
 def test_cli_writes_a_valid_card(tmp_path):
     result = CliRunner().invoke(main, ["import-hf", str(MINILM_README.parent), "--name", "sentence-transformers/all-MiniLM-L6-v2", "--out", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
-    [row] = json.loads(result.output)
+    [row] = json.loads(result.stdout)
     assert row["ref"] == "sentence-transformers/all-MiniLM-L6-v2@1.0"
     assert load_card(row["card"]).data["hf_metadata"] == {"library_name": "sentence-transformers"}

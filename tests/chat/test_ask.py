@@ -30,7 +30,7 @@ def chat_lake(lake_env):
 def run_ask(*args: str) -> dict:
     result = CliRunner().invoke(main, ["ask", *args, "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_ask_json_end_to_end(chat_lake):

@@ -103,7 +103,7 @@ def test_submit_without_rerun_flag_reruns_the_claim_and_stores_it(lake_env, clas
     (tmp_path / "card.yaml").write_text(yaml.safe_dump(card))
     result = CliRunner().invoke(main, ["submit", str(tmp_path / "card.yaml"), "--by", "sam", "--json"])
     assert result.exit_code == 0, result.output
-    violations = {v["rule_id"] for v in json.loads(result.output)["review"]["violations"]}
+    violations = {v["rule_id"] for v in json.loads(result.stdout)["review"]["violations"]}
     assert "evaluations.rerun-required" not in violations and "evaluations.reruns-agree" not in violations
     with lake_env.transaction() as session:
         (run,) = session.execute(select(EvalRun)).scalars().all()

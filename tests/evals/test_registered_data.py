@@ -40,7 +40,7 @@ def test_dataset_add_records_or_refuses_each_file(lake_env, file):
         assert stored == []
         return
     assert result.exit_code == 0, result.output
-    record = json.loads(result.output)
+    record = json.loads(result.stdout)
     assert (record["rows"], record["columns"], record["registered_by"], record["license"]) == (
         expected["rows"], expected["columns"], "qa", "cc-by-4.0")
     assert record["sha256"] == hashlib.sha256((REGISTRATION / file).read_bytes()).hexdigest()

@@ -36,7 +36,7 @@ def test_rerun_stores_results_and_exits_1_on_a_failed_claim(lake_env, tmp_path, 
         result = CliRunner().invoke(main, ["rerun", "acme/review-probe@1.0.0", "--json"], catch_exceptions=False)
         table = CliRunner().invoke(main, ["rerun", "acme/review-probe", "--no-progress"], catch_exceptions=False)
     assert result.exit_code == 1, result.output
-    outcome = json.loads(result.output)
+    outcome = json.loads(result.stdout)
     assert outcome["ref"] == "acme/review-probe@1.0.0"
     assert [(r["status"], r["observed"]) for r in outcome["evals"]] == [("pass", 0.78), ("fail", 0.78), ("not_comparable", None)]
     assert outcome["evals"][0]["evidence"]["weights"] == str(tmp_path / "weights" / "model.safetensors")

@@ -84,3 +84,15 @@ def test_progress_is_relayed(tmp_path, weights):
     card = card_with([evaluation("echo", "accuracy", 0.8, args={"value": 0.8, "samples": 80})], tmp_path / "card.yaml")
     rerun_evaluations(card, weights, timeout=60, progress=lambda label, done, total: seen.append((label, done, total)))
     assert seen == [("echo: accuracy on modellake/reviews@1/test", 1, 1)]
+
+
+def test_an_adapter_without_its_base_is_not_comparable_and_says_why(tmp_path):
+    # a PEFT adapter folder: a harness loading it would look its base up on the hub (offline: an OSError as the result)
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text('{"peft_type": "LORA", "base_model_name_or_path": "family/minilm", "r": 8}')
+    tiny_safetensors(adapter / "adapter_model.safetensors")
+    card = card_with([evaluation("echo", "accuracy", 0.80, samples=80, args={"value": 0.78, "samples": 80})], tmp_path / "card.yaml")
+    [result] = rerun_evaluations(card, adapter, timeout=60, memory_limit=None)
+    assert (result["status"], result["observed"]) == ("not_comparable", None)
+    assert result["evidence"]["reason"].startswith("the weights are a PEFT adapter without its base model's weights")

@@ -50,7 +50,7 @@ def test_fingerprint_says_why_it_is_unavailable(tmp_path, smollm_gguf):
 def test_inspect_json_and_table(minilm_dir):
     result = CliRunner().invoke(main, ["inspect", str(minilm_dir), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == extract_facts(minilm_dir).to_dict()
+    assert json.loads(result.stdout) == extract_facts(minilm_dir).to_dict()
     table = CliRunner().invoke(main, ["inspect", str(minilm_dir / "model.safetensors"), "--no-digest"])
     assert table.exit_code == 0
     assert re.search(r"│ parameters +│ 22,713,216 │", table.output) and "tensor names: 6 blocks encoder.layer.N.*" in table.output
@@ -77,4 +77,4 @@ def test_submit_with_weights_stores_facts_and_fingerprint(lake_env, tmp_path, mo
         assert version.facts["files"] == [{"path": "model.safetensors", "size": weights.stat().st_size, "sha256": sha256_file(weights)}]
         assert version.fingerprint["format"] == SKETCH_FORMAT and sorted(version.fingerprint["tensors"]) == [
             "encoder.layer.0.weight", "encoder.layer.1.weight"]
-    assert json.loads(result.output)["review"]["verdict"] == "changes_requested"  # the card's artifacts and digest are missing
+    assert json.loads(result.stdout)["review"]["verdict"] == "changes_requested"  # the card's artifacts and digest are missing

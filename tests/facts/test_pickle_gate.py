@@ -113,7 +113,7 @@ def test_inspect_exits_1_and_submit_stores_nothing_that_runs(corpus, lake_env, t
                                                                                                    "claims")}))
     result = CliRunner().invoke(main, ["submit", str(card), "--weights", str(folder), "--json"])
     assert result.exit_code in (0, 1), result.output[-2000:]
-    review = json.loads(result.output)["review"]
+    review = json.loads(result.stdout)["review"]
     assert review["verdict"] == "rejected"
     assert any(f["rule_id"] == "security.no-unsafe-pickle" and f["outcome"] == "fail" for f in review["violations"])
     assert not marker.exists()

@@ -144,7 +144,7 @@ def test_export_bom_of_a_stored_version_has_its_lineage_as_pedigree(lake_env):
     result = CliRunner().invoke(main, ["export-bom", "acme/child@1.0.0"])
     assert result.exit_code == 0, result.output
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(result.output, all_errors=True) is None
-    component = json.loads(result.output)["components"][0]
+    component = json.loads(result.stdout)["components"][0]
     assert component["name"] == "acme/child"
     (ancestor,) = component["pedigree"]["ancestors"]
     assert ancestor["bom-ref"] == "acme/good-model@1.0.0"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 def diff_json(a, b) -> dict:
     result = CliRunner().invoke(main, ["diff", str(a), str(b), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def float_tensors(folder) -> dict:

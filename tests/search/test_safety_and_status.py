@@ -78,7 +78,7 @@ def test_cli_search_json_with_filters_and_sort(lake_env):
     build_lake(lake_env, LAKE_CARDS[2:])
     result = invoke("headline sentiment", "--filter", "domain:eq:finance", "--filter", "metric:accuracy:gte:0.85", "--sort", "name:desc", "--json")
     assert result.exit_code == 0, result.output
-    page = json.loads(result.output)
+    page = json.loads(result.stdout)
     assert [r["ref"] for r in page["results"]] == ["fin/sentiment-small-q4@1.0", "fin/sentiment-small@1.0"]
     assert page["query"]["filters"] == [{"field": "domain", "op": "eq", "value": "finance"}, {"field": "metric:accuracy", "op": "gte", "value": 0.85}]
     assert page["description"] == 'finance models with accuracy ≥ 0.85, matching "headline sentiment"'

@@ -42,6 +42,6 @@ def test_review_cli(lake_env):
     submit(lake_env, make_card(), submitted_by="sam")
     result = CliRunner().invoke(main, ["review", "acme/tiny@1.0", "--request-changes", "-m", "add an eval", "--by", "rita", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["status"] == "changes_requested"
+    assert json.loads(result.stdout)["status"] == "changes_requested"
     refused = CliRunner().invoke(main, ["review", "acme/tiny", "--approve", "-m", "mine", "--by", "sam"])
     assert (refused.exit_code, refused.output.strip()) == (2, "error: sam submitted acme/tiny@1.0 and cannot decide on it (separation of duties)")
