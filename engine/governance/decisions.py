@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.audit import record as record_change
 from engine.errors import Conflict, Forbidden, UsageError
-from engine.search.index import refresh_status
+from engine.search.index import refresh_document
 from engine.store.database import Lake
 from engine.store.tables import ReviewRecord
 from engine.store.versions import get_version
@@ -42,7 +42,7 @@ def decide(lake: Lake, ref: str, decision: str, *, by: str, comment: str) -> dic
         review.decision, review.decided_by, review.comment = decision, by, comment
         review.decided_at = dt.datetime.now(dt.timezone.utc)
         version.status = DECISIONS[decision]
-        refresh_status(session, version)
+        refresh_document(session, version)
         record_change(session, actor=by, action=f"version.{decision}", target=version.ref, before={"status": before},
                       after={"status": version.status, "decision": decision, "comment": comment}, detail={"comment": comment})
         return {"ref": version.ref, "status": version.status, "previous_status": before, "decision": decision, "decided_by": by, "comment": comment}

@@ -17,7 +17,7 @@ from engine.cards import Card
 from engine.cards.hf_import import stored_card
 from engine.policy.waivers import Waiver
 from engine.governance.review import Review, review_card
-from engine.search.index import refresh_status
+from engine.search.index import refresh_document
 from engine.store.tables import EvalRun, ModelVersion, ReviewRecord
 from engine.store.tables import Waiver as WaiverRow
 
@@ -60,8 +60,8 @@ def review_stored_version(session: Session, version: ModelVersion, *, now: dt.da
     session.add(record)
     if not human_decided(session, version.id):
         version.status = STATUS_AFTER_VERDICT[review.verdict]
-        refresh_status(session, version)
     session.flush()
+    refresh_document(session, version)  # status, findings and rerun-aware metrics follow every stored review
     return record
 
 

@@ -1,21 +1,18 @@
 """DSL -> SQLAlchemy conditions over search_documents. Every value is a bound parameter.
 
-A facet accessor per field kind gives the primitives (`scalar`, `equals`, `differs`, `any_of`,
-`has_substring`); each operator in dsl.OPERATORS says which primitive it is, so the operator table alone
-decides the SQL. Text equality is JSONB containment (`facets @> {...}`), which the GIN index serves.
-Lineage conditions reuse the recursive walks of engine/lineage/graph.py.
+A facet accessor per field kind gives the primitives (`scalar`, `equals`, `differs`, `any_of`, `none_of`,
+`has_substring`, `present`); each operator in dsl.OPERATORS says which primitive it is, so the operator table
+alone decides the SQL. Text equality is JSONB containment (`facets @> {...}`), which the GIN index serves.
+Lineage conditions are one recursive walk over lineage_edges (engine/search/lineage_walk.py).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, false, func, not_, or_, select
 
-from engine.lineage.graph import EDGES, ancestor_edge_ids, descendant_edge_ids
-from engine.search.dsl import DATE, METRIC_PREFIX, NUMBER, OPERATORS, TEXT, TEXT_LIST, Field, Filter
-from engine.store.tables import Model, ModelVersion, SearchDocument
-from engine.store.versions import ModelRef, get_version
+from engine.search.dsl import DATE, NUMBER, OPERATORS, TEXT, TEXT_LIST, Field, Filter, field_spec, metric_family
+from engine.store.tables import SearchDocument
 
 DOCS = SearchDocument.__table__
 FACETS = DOCS.c.facets
@@ -40,8 +37,15 @@ class TextFacet:
     def any_of(self, values: list) -> ColumnElement:
         return or_(*(self.equals(value) for value in values))
 
+    def none_of(self, values: list) -> ColumnElement:
+        return not_(self.any_of(values))  # containment is never NULL, so a missing value is none of them
+
     def has_substring(self, value: str) -> ColumnElement:
         return self.scalar.contains(value, autoescape=True)
+
+    @property
+    def present(self) -> ColumnElement:
+        return self.scalar.is_not(None)
 
 
 class ListFacet(TextFacet):
@@ -53,6 +57,10 @@ class ListFacet(TextFacet):
     def has_substring(self, value: str) -> ColumnElement:
         element = func.jsonb_array_elements_text(FACETS[self.key]).table_valued("value").render_derived()
         return select(element.c.value).where(element.c.value.contains(value, autoescape=True)).exists()
+
+    @property
+    def present(self) -> ColumnElement:
+        return func.coalesce(func.jsonb_array_length(FACETS[self.key]) > 0, false())
 
 
 class NumberFacet(TextFacet):
@@ -74,6 +82,9 @@ class NumberFacet(TextFacet):
     def any_of(self, values: list) -> ColumnElement:
         return self.scalar.in_(values)
 
+    def none_of(self, values: list) -> ColumnElement:
+        return or_(self.scalar.is_(None), self.scalar.not_in(values))
+
 
 class DateFacet(NumberFacet):
     """An ISO date string (YYYY-MM-DD), which orders correctly as text."""
@@ -87,9 +98,10 @@ ACCESSORS = {TEXT: TextFacet, TEXT_LIST: ListFacet, NUMBER: NumberFacet, DATE: D
 
 
 def facet(spec: Field) -> TextFacet:
-    """The accessor for a field: metric:<name> reads facets.metrics.<name>."""
-    if spec.name.startswith(METRIC_PREFIX):
-        return NumberFacet(("metrics", spec.name[len(METRIC_PREFIX):]))
+    """The accessor for a field: metric:<name> reads facets.metrics.<name>, verified:<name> facets.verified.<name>."""
+    family = metric_family(spec.name)
+    if family is not None:
+        return NumberFacet((family.facet, spec.name[len(family.prefix):]))
     return ACCESSORS[spec.kind](spec.name)
 
 
@@ -99,37 +111,5 @@ def filter_condition(item: Filter) -> ColumnElement:
 
 
 def sort_expression(field: str) -> ColumnElement:
-    """The column a non-relevance sort orders by."""
-    return DOCS.c.name if field == "name" else facet(Field(field, DATE if field == "created" else NUMBER, field)).scalar
-
-
-def lineage_condition(session: Session, lineage: dict) -> ColumnElement:
-    """version_id IN (descendants | ancestors of the model), optionally only over edges of one relation."""
-    relation = lineage.get("relation")
-    on_relation = [EDGES.c.relation == relation] if relation else []
-    if "ancestor_of" in lineage:
-        ref = ModelRef.parse(lineage["ancestor_of"])
-        start = get_version(session, ref)
-        parents = select(EDGES.c.parent_version_id).where(EDGES.c.id.in_(ancestor_edge_ids([start.id])), *on_relation)
-        return DOCS.c.version_id.in_(parents) & (DOCS.c.name != start.model.name)
-    ref = ModelRef.parse(lineage["descendant_of"])
-    # A parent outside the lake is only an edge's declared name: its children start a second walk.
-    external = session.execute(select(EDGES.c.id, EDGES.c.child_version_id)
-                               .where(EDGES.c.parent_version_id.is_(None), _names_parent(ref))).all()
-    starts = _version_ids(session, ref) + [row.child_version_id for row in external]
-    walked = or_(EDGES.c.id.in_(descendant_edge_ids(starts)), EDGES.c.id.in_([row.id for row in external]))
-    children = select(EDGES.c.child_version_id).where(walked, *on_relation)
-    return DOCS.c.version_id.in_(children) & (DOCS.c.name != ref.name)
-
-
-def _version_ids(session: Session, ref: ModelRef) -> list[int]:
-    query = select(ModelVersion.id).join(Model, Model.id == ModelVersion.model_id).where(Model.name == ref.name)
-    if ref.version:
-        query = query.where(ModelVersion.version == ref.version)
-    return list(session.execute(query).scalars())
-
-
-def _names_parent(ref: ModelRef) -> ColumnElement:
-    if ref.version:
-        return EDGES.c.parent_name == str(ref)
-    return func.split_part(EDGES.c.parent_name, "@", 1) == ref.name
+    """The column a non-relevance sort orders by: the name, or any date or number field's value."""
+    return DOCS.c.name if field == "name" else facet(field_spec(field)).scalar

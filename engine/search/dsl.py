@@ -17,12 +17,23 @@ from engine.errors import InputInvalid, Problem, UsageError
 TEXT, NUMBER, DATE, TEXT_LIST = "text", "number", "date", "text_list"
 
 
+# Where the index reads a field's value (engine/search/index.py): the card, the weights' facts (else the card's
+# claim), the latest stored review, the version's status.
+CARD, FACT, REVIEW, STATUS = "card", "fact", "review", "status"
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
     kind: str
     label: str  # how a person says it: "license", "parameters"
     adjective: bool = False  # reads before "models": "approved models", "legal models"
+    source: str = CARD
+    outcomes: tuple[str, ...] = ()  # REVIEW fields: the finding outcomes whose rule ids the field lists
+
+
+# What an operator's value is: one value of the field's kind, a list of them, or true/false.
+VALUE, VALUES, BOOLEAN = "value", "values", "boolean"
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,11 @@ class Operator:
     words: str  # human reading: "license = mit", "parameters < 100M"
     kinds: frozenset[str]
     sql: Callable[[Any, Any], Any]  # (facet accessor, value) -> SQLAlchemy condition
-    takes_list: bool = False
+    takes: str = VALUE
+
+    @property
+    def takes_list(self) -> bool:
+        return self.takes == VALUES
 
 
 class QueryInvalid(InputInvalid, UsageError):
@@ -48,30 +63,60 @@ def _invalid(where: str, message: str) -> QueryInvalid:
 
 
 FIELDS: dict[str, Field] = {f.name: f for f in [
-    Field("status", TEXT, "status", adjective=True),
+    Field("status", TEXT, "status", adjective=True, source=STATUS),
     Field("license", TEXT, "license"),
     Field("task", TEXT, "task", adjective=True),
     Field("domain", TEXT, "domain", adjective=True),
     Field("language", TEXT_LIST, "language"),
-    Field("architecture", TEXT, "architecture"),
-    Field("parameters", NUMBER, "parameters"),
-    Field("context_length", NUMBER, "context length"),
-    Field("quantization", TEXT, "quantization"),
-    Field("dtype", TEXT, "dtype"),
+    Field("architecture", TEXT, "architecture", source=FACT),
+    Field("parameters", NUMBER, "parameters", source=FACT),
+    Field("context_length", NUMBER, "context length", source=FACT),
+    Field("hidden_size", NUMBER, "hidden size", source=FACT),
+    Field("layers", NUMBER, "layers", source=FACT),
+    Field("attention_heads", NUMBER, "attention heads", source=FACT),
+    Field("kv_heads", NUMBER, "key-value heads", source=FACT),
+    Field("vocab_size", NUMBER, "vocabulary size", source=FACT),
+    Field("embedding_dim", NUMBER, "embedding dimension", source=FACT),
+    Field("max_sequence_length", NUMBER, "max sequence length", source=FACT),
+    Field("quantization", TEXT, "quantization", source=FACT),
+    Field("dtype", TEXT, "dtype", source=FACT),
     Field("base_model", TEXT_LIST, "derived from"),
     Field("relation", TEXT, "relation to its base"),
     Field("dataset", TEXT_LIST, "trained on"),
     Field("owner", TEXT_LIST, "owner"),
     Field("risk_tier", TEXT, "risk tier"),
     Field("created", DATE, "created"),
+    # Findings of the version's latest automated review, by rule id (engine/search/index.py review_facets).
+    Field("failed_rule", TEXT_LIST, "failed rule", source=REVIEW, outcomes=("fail", "error")),
+    Field("unverified_rule", TEXT_LIST, "unverified rule", source=REVIEW, outcomes=("unverified",)),
+    Field("waived_rule", TEXT_LIST, "waived rule", source=REVIEW, outcomes=("waived",)),
 ]}
-METRIC_PREFIX = "metric:"
+
+
+@dataclass(frozen=True)
+class MetricFamily:
+    """Number fields named `<prefix><metric name>`: one per metric the lake's cards evaluate."""
+
+    prefix: str
+    facet: str  # the facets key holding {metric name: value}
+    label: str  # "accuracy" reads "accuracy", "verified:accuracy" reads "verified accuracy"
+    meaning: str
+
+
+METRIC_PREFIX, VERIFIED_PREFIX = "metric:", "verified:"
+METRIC_FAMILIES = {family.prefix: family for family in [
+    MetricFamily(METRIC_PREFIX, "metrics", "{}", "the claimed value, unless a rerun contradicted it: then the rerun's observed value"),
+    MetricFamily(VERIFIED_PREFIX, "verified", "verified {}", "the rerun-observed value of an evaluation whose rerun agreed with the claim"),
+]}
 METRIC_NAME = re.compile(r"^[a-z0-9_@.-]{1,64}$")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_NUMBER = 2**63 - 1  # facets are compared as bigint
+NUMBER_FIELDS = tuple(name for name, spec in FIELDS.items() if spec.kind == NUMBER)
 
 _ORDERED = frozenset({NUMBER, DATE})
-# On a list field (language, dataset, owner, base_model) eq/in/contains hold when some element matches.
+_EVERY_KIND = frozenset({TEXT, NUMBER, DATE, TEXT_LIST})
+# On a list field (language, dataset, owner, base_model, *_rule) eq/in/contains hold when some element matches;
+# ne and nin hold when no element does.
 OPERATORS: dict[str, Operator] = {o.name: o for o in [
     Operator("eq", "=", frozenset({TEXT, NUMBER, DATE, TEXT_LIST}), lambda facet, v: facet.equals(v)),
     Operator("ne", "≠", frozenset({TEXT, NUMBER, DATE, TEXT_LIST}), lambda facet, v: facet.differs(v)),
@@ -79,11 +124,14 @@ OPERATORS: dict[str, Operator] = {o.name: o for o in [
     Operator("gte", "≥", _ORDERED, lambda facet, v: facet.scalar >= v),
     Operator("lt", "<", _ORDERED, lambda facet, v: facet.scalar < v),
     Operator("lte", "≤", _ORDERED, lambda facet, v: facet.scalar <= v),
-    Operator("in", "in", frozenset({TEXT, NUMBER, TEXT_LIST}), lambda facet, v: facet.any_of(v), takes_list=True),
+    Operator("in", "in", frozenset({TEXT, NUMBER, TEXT_LIST}), lambda facet, v: facet.any_of(v), takes=VALUES),
+    Operator("nin", "not in", frozenset({TEXT, NUMBER, TEXT_LIST}), lambda facet, v: facet.none_of(v), takes=VALUES),
     Operator("contains", "contains", frozenset({TEXT, TEXT_LIST}), lambda facet, v: facet.has_substring(v)),
+    Operator("exists", "exists", _EVERY_KIND, lambda facet, v: facet.present if v else ~facet.present, takes=BOOLEAN),
 ]}
 
-SORT_FIELDS = ("relevance", "name", "created", "parameters", "context_length")
+# Besides these, every number field and every `metric:<m>` / `verified:<m>` field sorts.
+SORT_FIELDS = ("relevance", "name", "created")
 SORT_ORDERS = ("asc", "desc")
 DEFAULT_SORT = {"field": "relevance", "order": "desc"}
 
@@ -102,7 +150,9 @@ def normalize_value(field_name: str, value: str) -> str:
     return VALUE_ALIASES.get(field_name, {}).get(lowered, lowered)
 
 
-LINEAGE_KEYS = ("descendant_of", "ancestor_of")
+LINEAGE_KEYS = ("descendant_of", "ancestor_of", "sibling_of")
+LINEAGE_OPTIONS = ("relation", "depth")
+MAX_LINEAGE_DEPTH = 64
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 
@@ -125,13 +175,13 @@ class Filter:
 class Query:
     text: str = ""
     filters: tuple[Filter, ...] = ()
-    lineage: dict | None = None  # {"descendant_of"|"ancestor_of": model id, "relation": optional}
+    lineage: dict | None = None  # {"descendant_of"|"ancestor_of"|"sibling_of": model id, "relation"?, "depth"?}
     similar_to: str | None = None
     sort: dict = field(default_factory=lambda: dict(DEFAULT_SORT))
     limit: int = 20
     offset: int = 0
     all_versions: bool = False  # default: only the latest version of each model
-    extra: dict = field(default_factory=dict, compare=False)
+    count: bool = False  # the question asks "how many": the answer states the total
 
     def to_dict(self) -> dict:
         document: dict = {"text": self.text, "filters": [f.to_dict() for f in self.filters]}
@@ -141,21 +191,32 @@ class Query:
             document["similar_to"] = self.similar_to
         if self.all_versions:
             document["all_versions"] = True
+        if self.count:
+            document["count"] = True
         return document | {"sort": self.sort, "limit": self.limit, "offset": self.offset}
 
 
 SearchQuery = Query
-QUERY_KEYS = ("text", "filters", "lineage", "similar_to", "sort", "limit", "offset", "all_versions")
+QUERY_KEYS = ("text", "filters", "lineage", "similar_to", "sort", "limit", "offset", "all_versions", "count")
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "distillation", "conversion")
 
 
 def field_spec(name: str, where: str = "field") -> Field:
-    """The Field for a canonical name, including `metric:<name>` fields."""
+    """The Field for a canonical name, including `metric:<name>` and `verified:<name>` fields."""
     if isinstance(name, str) and name in FIELDS:
         return FIELDS[name]
-    if isinstance(name, str) and name.startswith(METRIC_PREFIX) and METRIC_NAME.fullmatch(name[len(METRIC_PREFIX):]):  # fullmatch: `$` also matches before a final newline
-        return Field(name, NUMBER, name[len(METRIC_PREFIX):])
-    raise _invalid(where, f"unknown field {name!r}; valid fields: {', '.join(FIELDS)}, metric:<name>")
+    family = metric_family(name)
+    if family is not None:
+        return Field(name, NUMBER, family.label.format(name[len(family.prefix):]))
+    raise _invalid(where, f"unknown field {name!r}; valid fields: {', '.join(FIELDS)}, {', '.join(p + '<name>' for p in METRIC_FAMILIES)}")
+
+
+def metric_family(name: object) -> MetricFamily | None:
+    """The family of a `metric:<m>` / `verified:<m>` field name, or None."""
+    if not isinstance(name, str):
+        return None
+    return next((family for prefix, family in METRIC_FAMILIES.items()
+                 if name.startswith(prefix) and METRIC_NAME.fullmatch(name[len(prefix):])), None)  # fullmatch: `$` also matches before a final newline
 
 
 def parse_filter(document: Any, where: str = "filters[0]") -> Filter:
@@ -173,9 +234,13 @@ def parse_filter(document: Any, where: str = "filters[0]") -> Filter:
 
 
 def _coerce(spec: Field, op: Operator, value: Any, where: str) -> Any:
-    if op.takes_list:
+    if op.takes == BOOLEAN:
+        if not isinstance(value, bool):
+            raise _invalid(where, f"operator {op.name!r} needs true or false, got {value!r}")
+        return value
+    if op.takes == VALUES:
         if not isinstance(value, list) or not value or len(value) > 100:
-            raise _invalid(where, f"operator 'in' needs a list of 1 to 100 values for {spec.name!r}")
+            raise _invalid(where, f"operator {op.name!r} needs a list of 1 to 100 values for {spec.name!r}")
         return [_coerce_one(spec, item, f"{where}[{i}]") for i, item in enumerate(value)]
     return _coerce_one(spec, value, where)
 
@@ -237,19 +302,26 @@ def parse_query(document: Any) -> Query:
     similar_to = document.get("similar_to")
     if similar_to is not None and (not isinstance(similar_to, str) or not similar_to.strip() or _has_control(similar_to)):
         raise _invalid("similar_to", "similar_to must be a model reference NAME[@VERSION]")
-    all_versions = document.get("all_versions", False)
-    if not isinstance(all_versions, bool):
-        raise _invalid("all_versions", "all_versions must be true or false")
+    flags = {}
+    for key in ("all_versions", "count"):
+        flags[key] = document.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise _invalid(key, f"{key} must be true or false")
     return Query(text=text.strip(), filters=tuple(parse_filter(f, f"filters[{i}]") for i, f in enumerate(filters)),
                  lineage=_parse_lineage(document.get("lineage")), similar_to=similar_to and similar_to.strip(), sort=sort,
-                 limit=limit, offset=offset, all_versions=all_versions)
+                 limit=limit, offset=offset, **flags)
+
+
+def sortable(name: object) -> bool:
+    return name in SORT_FIELDS or name in NUMBER_FIELDS or metric_family(name) is not None
 
 
 def _parse_sort(document: Any) -> dict:
     if not document:
         return dict(DEFAULT_SORT)
-    if not isinstance(document, dict) or set(document) - {"field", "order"} or document.get("field") not in SORT_FIELDS:
-        raise _invalid("sort", f"sort is {{field, order}} with field one of {', '.join(SORT_FIELDS)} and order asc|desc")
+    if not isinstance(document, dict) or set(document) - {"field", "order"} or not sortable(document.get("field")):
+        raise _invalid("sort", f"sort is {{field, order}} with field one of {', '.join(SORT_FIELDS + NUMBER_FIELDS)}, "
+                               f"{', '.join(p + '<name>' for p in METRIC_FAMILIES)} and order asc|desc")
     order = document.get("order", "asc" if document["field"] == "name" else "desc")
     if order not in SORT_ORDERS:
         raise _invalid("sort.order", f"unknown sort order {order!r}; valid: asc, desc")
@@ -260,13 +332,20 @@ def _parse_lineage(document: Any) -> dict | None:
     if not document:
         return None
     keys = [key for key in LINEAGE_KEYS if key in document] if isinstance(document, dict) else []
-    extra = set(document) - set(LINEAGE_KEYS) - {"relation"} if isinstance(document, dict) else {"?"}
+    extra = set(document) - set(LINEAGE_KEYS) - set(LINEAGE_OPTIONS) if isinstance(document, dict) else {"?"}
     if len(keys) != 1 or extra or not isinstance(document[keys[0]], str) or not document[keys[0]].strip() or _has_control(document[keys[0]]):
-        raise _invalid("lineage", "lineage is {descendant_of: ID} or {ancestor_of: ID}, optionally with relation")
-    relation = document.get("relation")
+        raise _invalid("lineage", "lineage is {descendant_of: ID}, {ancestor_of: ID} or {sibling_of: ID}, optionally with relation and depth")
+    relation, depth = document.get("relation"), document.get("depth")
     if relation is not None and relation not in RELATIONS:
         raise _invalid("lineage.relation", f"unknown relation {relation!r}; valid: {', '.join(RELATIONS)}")
-    return {keys[0]: document[keys[0]].strip()} | ({"relation": relation} if relation else {})
+    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_LINEAGE_DEPTH):
+        raise _invalid("lineage.depth", f"depth must be an integer 1..{MAX_LINEAGE_DEPTH} (1: direct parents or children only), got {depth!r}")
+    if depth not in (None, 1) and keys[0] == "sibling_of":
+        raise _invalid("lineage.depth", "siblings share a direct parent: depth is 1 or absent for sibling_of")
+    return {keys[0]: document[keys[0]].strip()} | ({"relation": relation} if relation else {}) | ({"depth": depth} if depth else {})
+
+
+LINEAGE_WORDS = {"descendant_of": "descending from", "ancestor_of": "ancestors of", "sibling_of": "siblings of"}
 
 
 def describe(query: Query) -> str:
@@ -276,19 +355,33 @@ def describe(query: Query) -> str:
     if query.lineage:
         key = next(k for k in LINEAGE_KEYS if k in query.lineage)
         how = f" by {query.lineage['relation']}" if query.lineage.get("relation") else ""
-        clauses.append(f"{'descending from' if key == 'descendant_of' else 'ancestors of'} {query.lineage[key]}{how}")
+        depth = query.lineage.get("depth")
+        reach = "" if not depth or key == "sibling_of" else " (direct only)" if depth == 1 else f" (within {depth} generations)"
+        clauses.append(f"{LINEAGE_WORDS[key]} {query.lineage[key]}{how}{reach}")
     if query.similar_to:
         clauses.append(f"behaving like {query.similar_to}")
     if query.text:
         clauses.append(f"matching \"{query.text}\"")
     if query.all_versions:
         clauses.append("in every version")
-    head = " ".join(adjectives + ["models"])
+    if query.sort["field"] != "relevance":
+        clauses.append(_sort_words(query.sort["field"], query.sort["order"] == "desc"))
+    head = ("how many " if query.count else "") + " ".join(adjectives + ["models"])
     return head + (" " + ", ".join(clauses) if clauses else "")
+
+
+def _sort_words(field_name: str, descending: bool) -> str:
+    if field_name == "name":
+        return f"by name, {'z to a' if descending else 'a to z'}"
+    if field_name == "created":
+        return "newest first" if descending else "oldest first"
+    return f"by {field_spec(field_name).label}, {'highest' if descending else 'lowest'} first"
 
 
 def _clause(f: Filter) -> str:
     op = OPERATORS[f.op]
+    if f.op == "exists":
+        return f"{'with' if f.value else 'without'} a {f.spec.label}"
     if f.field == "base_model" and f.op == "eq":
         return f"derived from {f.value}"
     if f.field == "dataset" and f.op == "eq":
@@ -309,17 +402,17 @@ def _value_words(value: Any) -> str:
 def query_json_schema(vocabulary: dict[str, list[str]] | None = None) -> dict:
     """JSON Schema of the DSL. With a vocabulary ({field: values in the lake}) text values become enums."""
     vocabulary = vocabulary or {}
-    metric_names = vocabulary.get("metric")
-    metric_field = {"enum": [METRIC_PREFIX + m for m in metric_names]} if metric_names else {"type": "string", "pattern": f"^{METRIC_PREFIX}[a-z0-9_@.-]+$"}
-    fields = [({"const": spec.name}, spec) for spec in FIELDS.values()] + [(metric_field, Field(METRIC_PREFIX, NUMBER, "metric"))]
+    fields = [({"const": spec.name}, spec) for spec in FIELDS.values()] + [
+        (_metric_field_schema(family, vocabulary.get("metric")), Field(family.prefix, NUMBER, family.label)) for family in METRIC_FAMILIES.values()]
     filter_variants = []
     for field_schema, spec in fields:
         value_schema = _value_schema(spec, vocabulary.get(spec.name))
-        for takes_list in (False, True):
-            ops = [name for name, o in OPERATORS.items() if spec.kind in o.kinds and o.takes_list == takes_list]
+        for takes, schema in ((VALUE, value_schema), (VALUES, {"type": "array", "items": value_schema, "minItems": 1, "maxItems": 100}),
+                              (BOOLEAN, {"type": "boolean"})):
+            ops = [name for name, o in OPERATORS.items() if spec.kind in o.kinds and o.takes == takes]
             if ops:
-                items = {"type": "array", "items": value_schema, "minItems": 1, "maxItems": 100} if takes_list else value_schema
-                filter_variants.append(_filter_schema(field_schema, ops, items))
+                filter_variants.append(_filter_schema(field_schema, ops, schema))
+    metric_sorts = [_metric_field_schema(family, vocabulary.get("metric")) for family in METRIC_FAMILIES.values()]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Model Lake search query",
@@ -328,19 +421,29 @@ def query_json_schema(vocabulary: dict[str, list[str]] | None = None) -> dict:
         "properties": {
             "text": {"type": "string", "maxLength": 1000},
             "filters": {"type": "array", "maxItems": 20, "items": {"anyOf": filter_variants}},
-            "lineage": {
-                "type": "object", "additionalProperties": False, "minProperties": 1,
-                "properties": {"descendant_of": _model_schema(vocabulary), "ancestor_of": _model_schema(vocabulary),
-                               "relation": {"enum": list(RELATIONS)}},
-            },
+            "lineage": _lineage_schema(vocabulary),
             "similar_to": _model_schema(vocabulary),
             "sort": {"type": "object", "additionalProperties": False, "required": ["field"],
-                     "properties": {"field": {"enum": list(SORT_FIELDS)}, "order": {"enum": list(SORT_ORDERS)}}},
+                     "properties": {"field": {"anyOf": [{"enum": list(SORT_FIELDS + NUMBER_FIELDS)}, *metric_sorts]},
+                                    "order": {"enum": list(SORT_ORDERS)}}},
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
             "all_versions": {"type": "boolean"},
+            "count": {"type": "boolean"},
         },
     }
+
+
+def _lineage_schema(vocabulary: dict[str, list[str]]) -> dict:
+    options = {"relation": {"enum": list(RELATIONS)}, "depth": {"type": "integer", "minimum": 1, "maximum": MAX_LINEAGE_DEPTH}}
+    return {"oneOf": [{"type": "object", "additionalProperties": False, "required": [key],
+                       "properties": {key: _model_schema(vocabulary), **options}} for key in LINEAGE_KEYS]}
+
+
+def _metric_field_schema(family: MetricFamily, metric_names: list[str] | None) -> dict:
+    if metric_names:
+        return {"enum": [family.prefix + m for m in metric_names]}
+    return {"type": "string", "pattern": f"^{family.prefix}[a-z0-9_@.-]+$"}
 
 
 def _model_schema(vocabulary: dict[str, list[str]]) -> dict:

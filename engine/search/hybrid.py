@@ -13,9 +13,10 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.search.compile import DOCS, filter_condition, lineage_condition, sort_expression
+from engine.search.compile import DOCS, filter_condition, sort_expression
 from engine.search.dsl import Query, describe, parse_query
 from engine.search.index import short_description
+from engine.search.lineage_walk import lineage_condition
 from engine.store.tables import ModelVersion, SearchDocument
 from engine.store.versions import get_version
 

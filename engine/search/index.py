@@ -1,8 +1,10 @@
-"""Writing search documents: one per model version, built from its card, facts and review status.
+"""Writing search documents: one per model version, built from its card, facts, status, latest review and reruns.
 
 `index_version` is a submission step (engine.governance.submission.SUBMISSION_STEPS): it runs inside the submission's
-transaction and writes only through that session. Facet values are normalised with the DSL's own
-`normalize_value`, so a query and the index always spell a value the same way.
+transaction and writes only through that session. `refresh_document` rewrites the facets that follow the
+lake's later state (a reviewer's decision, a review stored after a rerun) in the caller's transaction.
+Facet values are normalised with the DSL's own `normalize_value`, so a query and the index always spell a
+value the same way; which facts and findings become facets is read from the DSL's field table.
 """
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from engine.search.dsl import normalize_value
-from engine.store.tables import ModelVersion, ReviewRecord, SearchDocument
+from engine.search.dsl import FACT, FIELDS, NUMBER, REVIEW, normalize_value
+from engine.store.tables import EvalRun, ModelVersion, ReviewRecord, SearchDocument
 from engine.store.versions import latest, list_versions
 
 SHORT_DESCRIPTION = 200
@@ -40,18 +44,58 @@ def _number(value: Any) -> float | int | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def card_metrics(card: dict) -> dict[str, float]:
-    """Claimed metric values by metric name (the first claim of a name wins, as the card orders them)."""
+@dataclass(frozen=True)
+class StoredState:
+    """What the lake learned about a version after its card: the latest automated review and the latest rerun of each evaluation."""
+
+    review_id: int | None = None
+    review: dict | None = None  # the stored Review.to_dict()
+    runs: dict[int, dict] = field(default_factory=dict)  # evaluation index -> rerun result (status, claimed, observed)
+
+
+def stored_state(session: Session, version_id: int) -> StoredState:
+    """The newest stored automated review (a decision-only record has no review) and the newest rerun per evaluation."""
+    record = session.execute(select(ReviewRecord.id, ReviewRecord.review).where(ReviewRecord.version_id == version_id, ReviewRecord.review != {})
+                             .order_by(ReviewRecord.id.desc()).limit(1)).first()
+    runs: dict[int, dict] = {}
+    for index, result in session.execute(select(EvalRun.evaluation_index, EvalRun.result).where(EvalRun.version_id == version_id)
+                                         .order_by(EvalRun.id.desc())):
+        runs.setdefault(index, result)
+    return StoredState(record.id if record else None, record.review if record else None, runs)
+
+
+def metric_facets(card: dict, runs: dict[int, dict]) -> dict[str, dict[str, float]]:
+    """{"metrics": claimed values by metric name (the first claim of a name wins, as the card orders them), where a rerun that
+    contradicted the claim replaces it with what it observed; "verified": the observed value of each claim a rerun agreed with}."""
     metrics: dict[str, float] = {}
-    for evaluation in card.get("evaluations") or []:
-        if _number(evaluation.get("value")) is not None:
-            metrics.setdefault(str(evaluation["metric"]).lower(), evaluation["value"])
-    return metrics
+    verified: dict[str, float] = {}
+    for index, evaluation in enumerate(card.get("evaluations") or []):
+        name = str(evaluation.get("metric")).lower()
+        if _number(evaluation.get("value")) is None or name in metrics:
+            continue
+        run = runs.get(index) or {}
+        observed = _number(run.get("observed"))
+        metrics[name] = observed if run.get("status") == "fail" and observed is not None else evaluation["value"]
+        if run.get("status") == "pass" and observed is not None:
+            verified[name] = observed
+    return {"metrics": metrics, "verified": verified}
 
 
-def document_facets(version: ModelVersion) -> dict:
-    """The filterable facets of a version; facts from the weights win over the card's claims."""
-    card, facts = version.card, version.facts or {}
+def review_facets(review: dict | None) -> dict[str, list[str]]:
+    """Rule ids by the outcome their finding had in the review, one list per REVIEW field of the DSL (empty lists left out)."""
+    findings = [] if not review else (review.get("findings") or []) + (review.get("waived") or [])
+    facets = {}
+    for spec in FIELDS.values():
+        if spec.source == REVIEW:
+            ids = sorted({f["rule_id"] for f in findings if f.get("outcome") in spec.outcomes})
+            if ids:
+                facets[spec.name] = ids
+    return facets
+
+
+def document_facets(version: ModelVersion, state: StoredState | None = None) -> dict:
+    """The filterable facets of a version; facts from the weights win over the card's claims; findings and metrics follow `state`."""
+    card, facts, state = version.card, version.facts or {}, state or StoredState()
     claims, governance = card.get("claims") or {}, card.get("governance") or {}
 
     def observed(key: str) -> Any:
@@ -65,20 +109,18 @@ def document_facets(version: ModelVersion) -> dict:
         "task": _texts("task", [card.get("pipeline_tag")]),
         "domain": _texts("domain", [card.get("domain")]),
         "language": _texts("language", _as_list(card.get("language"))),
-        "architecture": _texts("architecture", [observed("architecture")]),
-        "quantization": _texts("quantization", [observed("quantization")]),
-        "dtype": _texts("dtype", [observed("dtype")]),
         "base_model": _texts("base_model", _as_list(card.get("base_model"))),
         "relation": _texts("relation", [card.get("base_model_relation")]),
         "dataset": _texts("dataset", datasets),
         "owner": _texts("owner", [owner.get("name") for owner in card.get("owners") or []]),
         "risk_tier": _texts("risk_tier", [governance.get("risk_tier")]),
-    }
+    } | {name: _texts(name, [observed(name)]) for name, spec in FIELDS.items() if spec.source == FACT and spec.kind != NUMBER}
     # Single-valued fields are stored as scalars (so eq is JSON containment of a string), list fields as lists.
     single = {"status", "license", "task", "domain", "architecture", "quantization", "dtype", "relation", "risk_tier"}
     document = {key: (values[0] if key in single else values) for key, values in facets.items() if values}
-    numbers = {"parameters": _number(observed("parameters")), "context_length": _number(observed("context_length"))}
-    return document | {k: v for k, v in numbers.items() if v is not None} | {"created": str(created)[:10], "metrics": card_metrics(card)}
+    numbers = {name: _number(observed(name)) for name, spec in FIELDS.items() if spec.source == FACT and spec.kind == NUMBER}
+    return (document | {k: v for k, v in numbers.items() if v is not None} | {"created": str(created)[:10]}
+            | metric_facets(card, state.runs) | review_facets(state.review))
 
 
 # Postgres holds at most 1 MB in one tsvector; a card may hold 1 MB of prose. The most telling text comes first, and
@@ -122,9 +164,10 @@ def index_version(session: Session, version: ModelVersion, evidence) -> None:
     weights = getattr(evidence, "weights", None)
     vectors = (getattr(evidence, "extra", None) or {}).get("search") or search_vectors(name, version.card, Path(weights) if weights else None)
     provenance = vectors["behaviour_provenance"]
-    facets = document_facets(version) | ({"behaviour": provenance} if provenance else {})
+    state = stored_state(session, version.id)
+    facets = document_facets(version, state) | ({"behaviour": provenance} if provenance else {})
     values = {"name": name, "version": version.version, "body": document_body(version.card), "embedding": vectors["embedding"],
-              "facets": facets, "behaviour": vectors["behaviour"], "submitted_at": version.created_at,
+              "facets": facets, "behaviour": vectors["behaviour"], "review_id": state.review_id, "submitted_at": version.created_at,
               "updated_at": dt.datetime.now(dt.timezone.utc)} | queue_state(session, version.id)
     statement = insert(SearchDocument).values(version_id=version.id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["version_id"], set_=values))
@@ -139,15 +182,20 @@ def mark_latest(session: Session, model_name: str) -> None:
                     .values(is_latest=SearchDocument.version_id == newest))
 
 
-def refresh_status(session: Session, version: ModelVersion) -> None:
-    """Make the document follow a new review or decision: its status facet and its place in the review queue."""
+def refresh_document(session: Session, version: ModelVersion) -> None:
+    """Make the document follow a new review, decision or rerun: its facets (status, findings, metrics) from the version's
+    latest stored review and reruns, and its place in the review queue; the embeddings and the behaviour signature stay."""
     document = session.get(SearchDocument, version.id)
-    if document is not None:
-        document.facets = document.facets | {"status": normalize_value("status", version.status)}
-        for key, value in queue_state(session, version.id).items():
-            setattr(document, key, value)
-        document.updated_at = dt.datetime.now(dt.timezone.utc)
-        session.flush()
+    if document is None:
+        return
+    state = stored_state(session, version.id)
+    behaviour = {"behaviour": document.facets["behaviour"]} if "behaviour" in document.facets else {}
+    document.facets = document_facets(version, state) | behaviour
+    document.review_id = state.review_id
+    for key, value in queue_state(session, version.id).items():
+        setattr(document, key, value)
+    document.updated_at = dt.datetime.now(dt.timezone.utc)
+    session.flush()
 
 
 def refresh_evidence(session: Session, version: ModelVersion, behaviour: tuple[list[float] | None, dict] | None = None) -> None:
@@ -156,7 +204,7 @@ def refresh_evidence(session: Session, version: ModelVersion, behaviour: tuple[l
     if document is None:
         return
     signature, provenance = behaviour if behaviour is not None else (document.behaviour, document.facets.get("behaviour"))
-    document.facets = document_facets(version) | ({"behaviour": provenance} if provenance else {})
+    document.facets = document_facets(version, stored_state(session, version.id)) | ({"behaviour": provenance} if provenance else {})
     if behaviour is not None:
         document.behaviour = signature
     document.updated_at = dt.datetime.now(dt.timezone.utc)

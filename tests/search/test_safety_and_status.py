@@ -81,7 +81,7 @@ def test_cli_search_json_with_filters_and_sort(lake_env):
     page = json.loads(result.stdout)
     assert [r["ref"] for r in page["results"]] == ["fin/sentiment-small-q4@1.0", "fin/sentiment-small@1.0"]
     assert page["query"]["filters"] == [{"field": "domain", "op": "eq", "value": "finance"}, {"field": "metric:accuracy", "op": "gte", "value": 0.85}]
-    assert page["description"] == 'finance models with accuracy ≥ 0.85, matching "headline sentiment"'
+    assert page["description"] == 'finance models with accuracy ≥ 0.85, matching "headline sentiment", by name, z to a'
     assert (page["total"], page["limit"], page["offset"]) == (2, 20, 0)
     table = invoke("--filter", "language:in:fr,de")
     assert table.exit_code == 0 and table.output.splitlines()[0] == "models with language in (fr, de) — 1 found"

@@ -37,6 +37,14 @@ FILTER_CASES = [
     ("created", "lte", "2025-11-20", {R, G}), ("created", "eq", "2026-02-01", {Q}), ("created", "ne", "2026-02-01", {A2, R, F, G}),
     ("metric:accuracy", "gte", 0.87, {R, F}), ("metric:rouge-l", "eq", 0.45, {A2}), ("metric:f1", "lt", 0.9, {R}),
     ("metric:accuracy", "ne", 0.85, {A2, R, F, G}), ("metric:rmse", "in", [0.7], {G}), ("metric:accuracy", "lte", 0.85, {Q}),
+    ("license", "nin", ["mit", "apache-2.0"], {R, G}), ("language", "nin", ["en", "de"], {G}), ("parameters", "nin", [66_000_000], {A2, R, G}),
+    ("quantization", "nin", ["int8"], {A2, F, Q, G}), ("quantization", "exists", True, {R, Q}), ("quantization", "exists", False, {A2, F, G}),
+    ("dataset", "exists", False, {Q}), ("base_model", "exists", True, {A2, F, Q}), ("created", "exists", True, {A2, R, F, Q, G}),
+    ("metric:f1", "exists", True, {R}), ("verified:accuracy", "exists", False, {A2, R, F, Q, G}),
+    ("hidden_size", "eq", 384, {A2}), ("hidden_size", "gte", 768, {R, F}), ("layers", "lt", 12, {A2, F}), ("attention_heads", "eq", 12, {R}),
+    ("kv_heads", "exists", True, {R}), ("vocab_size", "gt", 30000, {F}), ("embedding_dim", "in", [384], {A2}),
+    ("max_sequence_length", "exists", False, {A2, R, F, Q, G}),
+    ("failed_rule", "eq", "license.allowed", {G}), ("failed_rule", "ne", "license.allowed", {A2, R, F, Q}),
 ]
 
 
@@ -48,7 +56,8 @@ def test_filter(run, field, op, value, expected):
 
 
 def test_the_cases_cover_every_field_and_operator():
-    covered_fields = {case[0] for case in FILTER_CASES if not case[0].startswith("metric:")} | {"status"}  # status: its own test below
+    # status: its own test below; waived and unverified rules: tests/search/test_lineage_findings.py and the policy outcomes
+    covered_fields = {case[0] for case in FILTER_CASES if ":" not in case[0]} | {"status", "waived_rule", "unverified_rule"}
     assert covered_fields == set(FIELDS)
     assert {case[1] for case in FILTER_CASES} == set(OPERATORS)
 
@@ -73,7 +82,7 @@ def test_filters_combine_and_all_versions_include_older_versions(run):
     [
         ({"descendant_of": "fin/sentiment-small"}, False, {Q}),
         ({"descendant_of": "distilbert-base-uncased"}, False, {F, Q}),  # a parent outside the lake, by its declared name
-        ({"descendant_of": "distilbert-base-uncased", "relation": "quantized"}, False, {Q}),
+        ({"descendant_of": "distilbert-base-uncased", "relation": "quantized"}, False, set()),  # the first edge is a finetune
         ({"descendant_of": "distilbert-base-uncased", "relation": "finetune"}, False, {F}),
         ({"descendant_of": "sentence-transformers/all-MiniLM-L6-v2"}, False, {A2}),  # through the version edge 1.0 -> 2.0
         ({"descendant_of": "sentence-transformers/all-MiniLM-L6-v2"}, True, {A1, A2}),

@@ -1,7 +1,8 @@
 """One search document per model version: text, embedding (pgvector), full-text vector and facet columns.
 
 `behaviour` is the model's own behaviour signature (engine/search/behaviour.py) when its weights could be run
-offline; `is_latest` marks the latest version of each model so search can default to one row per model.
+offline; `is_latest` marks the latest version of each model so search can default to one row per model;
+`review_id` is the stored review the findings facets (failed_rule, unverified_rule, waived_rule) were read from.
 
 The catalog and the review queue page over this table too (engine/search/pages.py): the catalog facets are
 generated columns copied out of `facets`, so narrow covering indexes serve the pages and filtered counts by
@@ -50,6 +51,7 @@ class SearchDocument(Base):
     facets: Mapped[dict] = mapped_column(JSONB, nullable=False, server_default="{}")
     behaviour = mapped_column(Vector(BEHAVIOUR_DIM))
     is_latest: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     status = mapped_column(Text, Computed(CATALOG_FACETS["status"], persisted=True))
     task = mapped_column(Text, Computed(CATALOG_FACETS["task"], persisted=True))
