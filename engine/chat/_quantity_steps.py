@@ -2,9 +2,14 @@
 above 0.9", "under 100M parameters", "8k context", "released in 2025", "scores above 0.9")."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine.chat.numbers import Quantity, read_quantity
 from engine.chat.spans import Ambiguity, match, match_ending
-from engine.search.dsl import METRIC_NAME, METRIC_PREFIX
+from engine.search.dsl import METRIC_NAME, METRIC_PREFIX, VERIFIED_PREFIX
+
+_RANGE_STARTS = ("between", "from")
+_RANGE_LINKS = ("and", "to", "-", "through")
 
 
 class QuantitySteps:
@@ -15,6 +20,35 @@ class QuantitySteps:
         while i < len(self.texts):
             quantity = read_quantity(self.x.tokens, i, self.lexicon) if self.x.free(i, i + 1) else None
             i = self._quantity(quantity) if quantity else i + 1
+
+    def ranges(self) -> None:
+        """'between 100M and 500M parameters', 'bleu from 30 to 40': both bounds, inclusive, on one field."""
+        for i, word in enumerate(self.texts):
+            if word not in _RANGE_STARTS or not self.x.free(i, i + 1) or i + 1 >= len(self.texts):
+                continue
+            low = read_quantity(self.x.tokens, i + 1, self.lexicon)
+            if low is None or low.end >= len(self.texts) or self.texts[low.end] not in _RANGE_LINKS:
+                continue
+            high = read_quantity(self.x.tokens, low.end + 1, self.lexicon)
+            if high is None or (low.date is None) != (high.date is None):
+                continue
+            if low.magnitude is None and high.magnitude is not None:  # "between 100 and 500M": one unit for both
+                low = replace(low, magnitude=high.magnitude)
+            start, end, field_name = i, high.end, None
+            cue_after = match(self.lexicon.numeric_fields, self.texts, end)
+            if cue_after and self.x.free(end, end + cue_after[0]):
+                field_name, end = cue_after[1], end + cue_after[0]
+            else:
+                cue_before = self._field_before(start)
+                if cue_before:
+                    field_name, start = cue_before
+            if low.date is not None:
+                field_name = "created"
+            field_name = field_name or (self.lexicon.default_field_for_magnitude if high.magnitude else None)
+            if field_name is None:
+                continue
+            self.add(start, end, field_name, "gte", low.value_for(field_name, self.lexicon), "range")
+            self.add(start, end, field_name, "lte", high.value_for(field_name, self.lexicon), "range")
 
     def _quantity(self, q: Quantity) -> int:
         """Turn one quantity, its comparison words and its field words into a filter; returns the next index."""
@@ -31,13 +65,16 @@ class QuantitySteps:
         if before and self.x.free(start - before[0], start):
             op, start = op or before[1], start - before[0]
         field_name = None
-        cue_after = match(lex.numeric_fields, texts, end)
+        cue_after = match(lex.numeric_fields, texts, end) or self._metric_at(end)
         if cue_after and self.x.free(end, end + cue_after[0]):
             field_name, end = cue_after[1], end + cue_after[0]
         else:
             cue_before = self._field_before(start)
             if cue_before:
                 field_name, start = cue_before
+        if field_name and field_name.startswith(METRIC_PREFIX) and start > 0 and texts[start - 1] in lex.verified_words \
+                and self.x.free(start - 1, start):
+            field_name, start = VERIFIED_PREFIX + field_name[len(METRIC_PREFIX):], start - 1  # "verified accuracy above 0.9"
         if q.date is not None and field_name in (None, "created"):
             field_name = "created"
         elif field_name is None and q.magnitude:
@@ -91,9 +128,23 @@ class QuantitySteps:
                 continue
             stop = end - skip
             for table, to_field in ((self.lexicon.numeric_fields, lambda v: v), (self.metrics, lambda v: METRIC_PREFIX + v)):
-                hit = match_ending(table, self.texts, stop)
+                hit = match_ending(table, self.texts, stop) or (self._metric_acronym_ending(stop) if table is self.metrics else None)
                 if hit and self.x.free(stop - hit[0], stop):
                     name = to_field(hit[1])
                     if not name.startswith(METRIC_PREFIX) or METRIC_NAME.match(name[len(METRIC_PREFIX):]):
                         return name, stop - hit[0]
+        return None
+
+    def _metric_at(self, i: int) -> tuple[int, str] | None:
+        """A metric named right after a number ("0.9 accuracy")."""
+        hit = match(self.metrics, self.texts, i)
+        return (hit[0], METRIC_PREFIX + hit[1]) if hit else None
+
+    def _metric_acronym_ending(self, end: int) -> tuple[int, str] | None:
+        """Words whose initials spell a lake metric ("word error rate" -> wer, "mean average precision" -> map)."""
+        for length in (4, 3, 2):
+            if end - length >= 0:
+                initials = "".join(word[0] for word in self.texts[end - length:end])
+                if initials in self.metrics.values() and all(len(word) > 2 for word in self.texts[end - length:end]):
+                    return length, initials
         return None

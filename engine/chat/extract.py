@@ -1,30 +1,48 @@
-"""Deterministic extraction: what a question says with certainty, as DSL filters, each with the path that found it.
+"""Deterministic extraction: what a question says with certainty, as DSL parts, each with the path that found it.
 
-Recognised here: lineage phrases ("fine-tuned from X"), introduced values ("owned by", "trained on"), numbers
-with units and comparison words, superlatives (sort), and every phrase of a lake value. What a phrase could
-mean in several fields is left as an Ambiguity for the grammar-constrained LLM; what is left over is free text.
+Recognised here: counts ("how many"), models named with lineage or similarity words ("quantized versions of X",
+"like X"), review findings ("failed the parameter check"), dates ("since June", "in the last 90 days"), ranges
+and numbers with units and comparison words, sorts and result limits ("top 3 by accuracy"), introduced values
+("owned by", "trained on"), every phrase of a lake value, task and modality words through the task taxonomy
+(embedding similarity), and negation of what follows a negator ("not", "without", "other than", "non-"). What a
+phrase could mean in several fields is left as an Ambiguity for the LLM; what is left over is free text.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+from engine.chat._date_steps import DateSteps
+from engine.chat._finding_steps import FindingSteps
 from engine.chat._quantity_steps import QuantitySteps
+from engine.chat._reference_steps import ReferenceSteps, model_index
 from engine.chat.lexicon import Lexicon, load_lexicon, tokenize, words
+from engine.chat.negation import apply_negation
 from engine.chat.numbers import read_quantity, strip_digit_grouping
 from engine.chat.spans import REFINE, REPLACE, Ambiguity, Extraction, Found, match, match_ending
 from engine.chat.vocabulary import Option, PhraseIndex, phrase_index
-from engine.search.dsl import normalize_value
+from engine.search.dsl import METRIC_PREFIX, VERIFIED_PREFIX, normalize_value
 
-_LINEAGE_VALUE_FIELDS = ("base_model", "model")
+_NON_PREFIX = re.compile(r"\bnon-(?=[a-z])", re.IGNORECASE)
+_MAX_TASK_SPAN = 5
+_SPAN_WORD_BONUS = 0.05
+_DIRECTED_BONUS = 0.1  # "accepts images" states what goes in: it outranks "images" alone
+_MAX_LIMIT = 100
 
 
-class _Extractor(QuantitySteps):
-    def __init__(self, question: str, vocabulary: dict[str, list[str]], lexicon: Lexicon, has_previous: bool):
+class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
+    def __init__(self, question: str, vocabulary: dict[str, list[str]], lexicon: Lexicon, has_previous: bool, today: dt.date,
+                 use_embeddings: bool):
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.index: PhraseIndex = phrase_index(vocabulary)
+        self.models = model_index(vocabulary)
         tokens = tokenize(question)
         self.x = Extraction(question, tokens, consumed=[False] * len(tokens), protected=[False] * len(tokens))
         self.texts = [t.text for t in tokens]
         self.has_previous = has_previous
+        self.today = today
+        self.use_embeddings = use_embeddings
         self.metrics = dict(lexicon.metrics) | {words(m.lower()): m.lower() for m in vocabulary.get("metric", [])}
 
     def add(self, start: int, end: int, field_name: str, op: str, value, path: str) -> None:
@@ -32,9 +50,10 @@ class _Extractor(QuantitySteps):
         self.x.take(start, end)
 
     def run(self) -> Extraction:
-        for step in (self.follow_up, self.relative_clauses, self.lineage, self.introducers, self.known_owners, self.quantities,
-                     self.sorts, self.values, self.typos):
+        for step in (self.follow_up, self.counts, self.references, self.dates, self.ranges, self.introducers, self.known_owners,
+                     self.quantities, self.sorts, self.findings, self.values, self.tasks, self.typos, self.limits):
             step()
+        apply_negation(self.x, self.lexicon)
         return self.x
 
     def follow_up(self) -> None:
@@ -46,47 +65,15 @@ class _Extractor(QuantitySteps):
                 self.x.follow_up = mode
                 self.x.take(0, len(marker))
                 return
-        if any(t in self.lexicon.anaphora for t in self.texts):
-            self.x.follow_up = REFINE
+        if any(t in self.lexicon.anaphora for t in self.texts) or match(self.lexicon.negators, self.texts, 0):
+            self.x.follow_up = REFINE  # "those", or "except the ones in general": narrows the previous answer
 
-    def relative_clauses(self) -> None:
-        """'models that detect fraud ...': what a model does is free text, not a filter."""
-        for i, token in enumerate(self.texts):
-            if i == 0 or token not in self.lexicon.relative_pronouns or i + 1 >= len(self.texts):  # at 0 it asks
-                continue
-            verb = i + 1 + (self.texts[i + 1] in self.lexicon.relative_modals)
-            if verb < len(self.texts) and self.texts[verb] not in self.lexicon.relative_fact_verbs \
-                    and not self.index.match_at(self.texts, verb) and read_quantity(self.x.tokens, verb, self.lexicon) is None:
-                for j in range(verb, len(self.texts)):
-                    self.x.protected[j] = True
-                return
-
-    def lineage(self) -> None:
-        i = 0
-        while i < len(self.texts):
-            hit = match(self.lexicon.lineage, self.texts, i) if self.x.free(i, i + 1) else None
-            if not hit:
-                i += 1
-                continue
-            length, relation = hit
-            end = i + length
-            if relation:
-                self.add(i, end, "relation", "eq", relation, "lineage")
-            else:
-                self.x.take(i, end)
-            end = self._skip_articles(end)
-            filler = match({f: True for f in self.lexicon.lineage_fillers}, self.texts, end)
-            if filler:
-                self.x.take(end, end + filler[0])
-                i = end + filler[0]
-                continue
-            base = self._lineage_value(end)
-            if base:
-                base_end, value, path = base
-                self.add(end, base_end, "base_model", "eq", value, path)
-                i = base_end
-            else:
-                i = end
+    def counts(self) -> None:
+        for i in range(len(self.texts)):
+            hit = match(self.lexicon.count_words, self.texts, i) if self.x.free(i, i + 1) else None
+            if hit:
+                self.x.count = True
+                self.x.take(i, i + hit[0])
 
     def _skip_articles(self, i: int, take: bool = True) -> int:
         while i < len(self.texts) and self.texts[i] in ("the", "a", "an"):
@@ -111,20 +98,6 @@ class _Extractor(QuantitySteps):
                     self.x.take(i, start)
                     self.add(start, end, "owner", "eq", self.x.words(start, end).lower(), "vocabulary")
 
-    def _lineage_value(self, i: int) -> tuple[int, str, str] | None:
-        """The base model named at token i: a lake model id (longest), else one identifier-like word."""
-        if i >= len(self.texts) or not self.x.free(i, i + 1):
-            return None
-        names = {n.lower() for f in _LINEAGE_VALUE_FIELDS for n in self.vocabulary.get(f, [])}
-        for length in range(min(4, len(self.texts) - i), 0, -1):
-            candidate = self.x.words(i, i + length).lower()
-            if candidate in names:
-                return i + length, candidate, "vocabulary"
-        word = self.texts[i]
-        if word in self.lexicon.stopwords or word in self.lexicon.number_words:
-            return None
-        return i + 1, word, "lineage"
-
     def introducers(self) -> None:
         i = 0
         while i < len(self.texts):
@@ -146,11 +119,58 @@ class _Extractor(QuantitySteps):
             i = max(end, i + length)
 
     def sorts(self) -> None:
+        """'sorted by accuracy', 'highest rouge-l', 'most layers', 'best perplexity' (lower is better), else a superlative."""
         for i in range(len(self.texts)):
-            hit = match(self.lexicon.sorts, self.texts, i) if self.x.free(i, i + 1) else None
-            if hit and self.x.sort is None:
+            if self.x.sort is not None or not self.x.free(i, i + 1):
+                continue
+            by = match(self.lexicon.sort_by_words, self.texts, i)
+            direction = self.lexicon.sort_direction_words.get(self.texts[i])
+            at = i + (by[0] if by else 1 if direction else 0)
+            named = self._sort_field_at(at) if (by or direction) else None
+            if named:
+                field_name, length = named
+                metric = field_name.split(":", 1)[-1]
+                order = direction or "desc"
+                if order in ("best", "worst"):
+                    better = "asc" if metric in self.lexicon.lower_is_better else "desc"
+                    order = better if order == "best" else ("desc" if better == "asc" else "asc")
+                self.x.sort = {"field": field_name, "order": order}
+                self.x.take(i, at + length)
+                continue
+            hit = match(self.lexicon.sorts, self.texts, i)
+            if hit:
                 self.x.sort = dict(hit[1])
                 self.x.take(i, i + hit[0])
+
+    def _sort_field_at(self, i: int) -> tuple[str, int] | None:
+        """A number field or metric named at token i ("accuracy", "hidden size", "verified spearman", "parameter count")."""
+        verified = i < len(self.texts) and self.texts[i] in self.lexicon.verified_words
+        at = i + verified
+        hit = match(self.lexicon.numeric_fields, self.texts, at)
+        if hit and not verified:
+            return hit[1], hit[0]
+        metric = match(self.metrics, self.texts, at)
+        if metric:
+            return (VERIFIED_PREFIX if verified else METRIC_PREFIX) + metric[1], verified + metric[0]
+        return None
+
+    def limits(self) -> None:
+        """'top 3', 'the 5 largest', 'the three summarizers with the highest rouge-l': a small number stated with a ranking."""
+        ranked = self.x.sort is not None or self.x.similar_to is not None
+        for i, word in enumerate(self.texts):
+            if not self.x.free(i, i + 1):
+                continue
+            quantity = read_quantity(self.x.tokens, i, self.lexicon)
+            if quantity is None or quantity.magnitude or quantity.percent or quantity.date or not quantity.number.is_integer() \
+                    or not 1 <= quantity.number <= _MAX_LIMIT:
+                continue
+            after_top = i > 0 and self.texts[i - 1] in self.lexicon.limit_words
+            if after_top or ranked:
+                self.x.limit = int(quantity.number)
+                self.x.take(i - after_top, quantity.end)
+                return
+        if ranked and self.x.sort and self.x.sort["field"] != "relevance" and "model" in self.texts and "models" not in self.texts:
+            self.x.limit = 1  # "the smallest text generation model": one
 
     def values(self) -> None:
         i = 0
@@ -199,6 +219,37 @@ class _Extractor(QuantitySteps):
             return before[1], start - before[0], start
         return None
 
+    def tasks(self) -> None:
+        """Task and modality words no value phrase knew ("text embeddings", "accepts images"), through the task taxonomy."""
+        if not self.use_embeddings:
+            return
+        from engine.chat.tasks import match_tasks
+
+        runs, run = [], []
+        for i in range(len(self.texts) + 1):
+            if i < len(self.texts) and self.x.free(i, i + 1) and any(c.isalnum() for c in self.texts[i]):
+                run.append(i)
+                continue
+            while run and self.texts[run[0]] in self.lexicon.stopwords and self.texts[run[0]] not in self.lexicon.modality_input_words:
+                run = run[1:]
+            while run and self.texts[run[-1]] in self.lexicon.stopwords:
+                run = run[:-1]
+            if run:
+                runs.append(run)
+            run = []
+        spans = [(run[a], run[b] + 1) for run in runs for a in range(len(run)) for b in range(a, min(len(run), a + _MAX_TASK_SPAN))
+                 if self.texts[run[b]] not in self.lexicon.stopwords and (self.texts[run[a]] not in self.lexicon.stopwords
+                                                                          or self.texts[run[a]] in self.lexicon.modality_input_words)]
+        matches = match_tasks([self.x.words(a, b) for a, b in spans], self.lexicon)
+        # Longer spans first among near-equals: "text embedding" says more than "text" alone.
+        best = sorted(((m.similarity + _SPAN_WORD_BONUS * (span[1] - span[0]) + _DIRECTED_BONUS * any(m.direction), span, m)
+                       for span, m in zip(spans, matches) if m),
+                      key=lambda item: -item[0])
+        for _, (start, end), task_match in best:
+            if self.x.free(start, end) and not any(f.filter["field"] == "task" for f in self.x.found):
+                values = list(task_match.tasks)
+                self.add(start, end, "task", "eq" if len(values) == 1 else "in", values[0] if len(values) == 1 else values, "taxonomy")
+
     def typos(self) -> None:
         for i, word in enumerate(self.texts):
             if self.x.free(i, i + 1) and len(word) >= 5 and word not in self.lexicon.stopwords and not self.index.match_at(self.texts, i):
@@ -207,6 +258,8 @@ class _Extractor(QuantitySteps):
                     self._resolve(i, i + 1, close[1], "fuzzy")
 
 
-def extract(question: str, vocabulary: dict[str, list[str]], *, has_previous: bool = False, lexicon: Lexicon | None = None) -> Extraction:
-    """Read the filters a question states with certainty; leave ambiguities and free text for later steps."""
-    return _Extractor(strip_digit_grouping(question), vocabulary, lexicon or load_lexicon(), has_previous).run()
+def extract(question: str, vocabulary: dict[str, list[str]], *, has_previous: bool = False, lexicon: Lexicon | None = None,
+            today: dt.date | None = None, use_embeddings: bool = True) -> Extraction:
+    """Read what a question states with certainty; leave ambiguities and free text for later steps."""
+    question = _NON_PREFIX.sub("non ", strip_digit_grouping(question))
+    return _Extractor(question, vocabulary, lexicon or load_lexicon(), has_previous, today or dt.date.today(), use_embeddings).run()

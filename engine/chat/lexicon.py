@@ -40,8 +40,6 @@ class Lexicon:
     default_field_for_magnitude: str
     number_words: dict[str, int]
     sorts: dict[tuple[str, ...], dict]
-    lineage: dict[tuple[str, ...], str | None]
-    lineage_fillers: tuple[tuple[str, ...], ...]
     introducers: dict[tuple[str, ...], str]
     field_cues: dict[tuple[str, ...], str]
     task_suffix_forms: dict[str, list[str]]
@@ -53,13 +51,36 @@ class Lexicon:
     anaphora: frozenset[str]
     stopwords: frozenset[str]
     metrics: dict[tuple[str, ...], str]
-    relative_pronouns: frozenset[str]
-    relative_modals: frozenset[str]
-    relative_fact_verbs: frozenset[str]
     known_owner_introducers: frozenset[str]
     years: dict[tuple[str, ...], dict]
     percent_words: frozenset[str]
     metric_words: frozenset[str]
+    lineage_relations: dict[tuple[str, ...], str]
+    lineage_nouns: frozenset[str]
+    lineage_links: dict[tuple[str, ...], bool]
+    lineage_directions: dict[str, dict]
+    lineage_direct: frozenset[str]
+    lineage_origin_verbs: frozenset[str]
+    similarity_cues: frozenset[str]
+    lower_is_better: frozenset[str]
+    negators: dict[tuple[str, ...], bool]
+    negation_fillers: frozenset[str]
+    count_words: dict[tuple[str, ...], bool]
+    limit_words: frozenset[str]
+    sort_by_words: dict[tuple[str, ...], bool]
+    sort_direction_words: dict[str, str]
+    months: dict[str, int]
+    recent_words: frozenset[str]
+    period_days: dict[str, int]
+    this_words: frozenset[str]
+    failure_words: frozenset[str]
+    waived_words: frozenset[str]
+    unverified_words: frozenset[str]
+    verified_words: frozenset[str]
+    finding_nouns: frozenset[str]
+    why_words: frozenset[str]
+    modality_input_words: frozenset[str]
+    modality_output_links: frozenset[str]
 
 
 def _by_words(mapping: dict) -> dict:
@@ -84,8 +105,6 @@ def load_lexicon(path: Path = PROMPTS_DIR / "lexicon.yaml") -> Lexicon:
         default_field_for_magnitude=data["default_field_for_magnitude"],
         number_words={str(k): int(v) for k, v in data["number_words"].items()},
         sorts=_by_words(data["sorts"]),
-        lineage=_by_words(data["lineage"]),
-        lineage_fillers=tuple(words(p) for p in data["lineage_fillers"]),
         introducers=_inverted(data["introducers"]),
         field_cues=_inverted(data["field_cues"]),
         task_suffix_forms=data["task_suffix_forms"],
@@ -97,11 +116,34 @@ def load_lexicon(path: Path = PROMPTS_DIR / "lexicon.yaml") -> Lexicon:
         anaphora=frozenset(follow_up["anaphora"]),
         stopwords=frozenset(data["stopwords"]),
         metrics=_by_words(data["metrics"]),
-        relative_pronouns=frozenset(data["relative_pronouns"]),
-        relative_modals=frozenset(data["relative_modals"]),
-        relative_fact_verbs=frozenset(data["relative_fact_verbs"]),
         known_owner_introducers=frozenset(data["known_owner_introducers"]),
         years=_by_words(data["years"]),
         percent_words=frozenset(data["percent_words"]),
         metric_words=frozenset(data["metric_words"]),
+        lineage_relations=_by_words(data["lineage_relations"]),
+        lineage_nouns=frozenset(data["lineage_nouns"]),
+        lineage_links={words(p): True for p in data["lineage_links"]},
+        lineage_directions=data["lineage_directions"],
+        lineage_direct=frozenset(data["lineage_direct"]),
+        lineage_origin_verbs=frozenset(data["lineage_origin_verbs"]),
+        similarity_cues=frozenset(data["similarity_cues"]),
+        lower_is_better=frozenset(data["lower_is_better"]),
+        negators={tuple(p.split()): True for p in data["negators"]},
+        negation_fillers=frozenset(data["negation_fillers"]),
+        count_words={words(p): True for p in data["count_words"]},
+        limit_words=frozenset(data["limit_words"]),
+        sort_by_words={words(p): True for p in data["sort_by_words"]},
+        sort_direction_words=data["sort_direction_words"],
+        months={str(k): int(v) for k, v in data["months"].items()},
+        recent_words=frozenset(data["recent_words"]),
+        period_days={str(k): int(v) for k, v in data["period_days"].items()},
+        this_words=frozenset(data["this_words"]),
+        failure_words=frozenset(data["failure_words"]),
+        waived_words=frozenset(data["waived_words"]),
+        unverified_words=frozenset(data["unverified_words"]),
+        verified_words=frozenset(data["verified_words"]),
+        finding_nouns=frozenset(data["finding_nouns"]),
+        why_words=frozenset(data["why_words"]),
+        modality_input_words=frozenset(data["modality_input_words"]),
+        modality_output_links=frozenset(data["modality_output_links"]),
     )

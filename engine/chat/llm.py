@@ -49,7 +49,10 @@ def llm_settings(environ: dict[str, str] | None = None) -> LlmSettings:
     path = Path(env["MODELLAKE_LLM"]).expanduser() if env.get("MODELLAKE_LLM") else default_model_path()
     if not path.is_file():
         raise UsageError(f"chat model file not found: {path} (MODELLAKE_LLM)")
-    return LlmSettings(path, _int_setting(env, "MODELLAKE_LLM_CTX", 2048), _int_setting(env, "MODELLAKE_LLM_THREADS", min(4, os.cpu_count() or 1)))
+    # Half the cores: llama.cpp's OpenMP threads spin while they wait, and on a busy 2-core machine two threads were
+    # measured 25 times slower than one (30 tokens: 30 s against 1.2 s at load average 9).
+    threads = _int_setting(env, "MODELLAKE_LLM_THREADS", max(1, min(4, (os.cpu_count() or 2) // 2)))
+    return LlmSettings(path, _int_setting(env, "MODELLAKE_LLM_CTX", 2048), threads)
 
 
 class LocalLlm:

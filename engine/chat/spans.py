@@ -45,6 +45,11 @@ class Extraction:
     tokens: list[Token]
     found: list[Found] = field(default_factory=list)
     sort: dict | None = None
+    lineage: dict | None = None  # {descendant_of|ancestor_of|sibling_of: model, relation?, depth?}
+    similar_to: str | None = None
+    count: bool = False  # "how many"
+    limit: int | None = None  # "top 3", "the 5 largest"
+    why: bool = False  # "rejected and why": the answer gives the reasons
     ambiguities: list[Ambiguity] = field(default_factory=list)
     unexpressed: list[str] = field(default_factory=list)
     follow_up: str = NEW  # new | refine | replace
@@ -60,6 +65,11 @@ class Extraction:
 
     def free(self, start: int, end: int) -> bool:
         return all(not self.consumed[i] and not self.protected[i] for i in range(start, end))
+
+    def unexplained(self, lexicon: Lexicon) -> list[str]:
+        """Content words no step explained (neither consumed nor a stopword)."""
+        return [t.text for i, t in enumerate(self.tokens) if not self.consumed[i] and t.text not in lexicon.stopwords
+                and any(c.isalnum() for c in t.text)]
 
     def text(self, lexicon: Lexicon) -> str:
         """What is left once filters took their words: runs of unconsumed tokens, trimmed of stopwords."""

@@ -3,10 +3,14 @@
 Hybrid by design: the deterministic extraction (engine/chat/extract.py) reads what it recognises with
 certainty; a phrase that could name several fields, or that only resembles a lake value (embedding
 similarity), goes to the grammar-constrained LLM, which can only answer one of the offered fields or "text".
+When words are still unexplained, the LLM proposes a whole query under the DSL's grammar (engine/chat/propose.py);
+both candidates are validated and the one explaining more of the question wins (`provenance.winner`). With the
+LLM off, ambiguities take the first field of FIELD_PREFERENCE and no proposal is made.
 The assembled document is validated by the DSL itself; a filter that does not validate is dropped and said.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,10 +19,13 @@ from typing import Callable
 import yaml
 
 from engine.chat.extract import extract
-from engine.chat.spans import Ambiguity, Extraction, Found
 from engine.chat.lexicon import PROMPTS_DIR, Lexicon, load_lexicon
+from engine.chat.spans import Ambiguity, Extraction, Found
 from engine.errors import InputInvalid, Problem, UsageError
 from engine.search.dsl import FIELDS, TEXT, TEXT_LIST, describe, parse_filter, parse_query
+
+# LLM off: a phrase naming values of several fields means the first of these ("gemma" is an architecture).
+FIELD_PREFERENCE = ("status", "task", "domain", "architecture", "license", "language", "quantization", "dtype", "risk_tier", "relation")
 
 MAX_QUESTION_CHARS = 1000
 CHAT_LIMIT = 10
@@ -119,15 +126,17 @@ def _combine_alternatives(found: list[Found], x: Extraction) -> list[dict]:
     starts: list[int] = []
     for item in found:
         f = item.filter
+        positive = f["op"] in ("eq", "in")
         same = next((g for g, at in zip(filters, starts) if g["field"] == f["field"] and g["field"] in FIELDS
-                     and FIELDS[g["field"]].kind in (TEXT, TEXT_LIST) and g["op"] in ("eq", "in") and f["op"] in ("eq", "in")
-                     and (FIELDS[g["field"]].kind == TEXT or any(t.text == "or" for t in x.tokens[at:item.start]))), None)
+                     and FIELDS[g["field"]].kind in (TEXT, TEXT_LIST) and (g["op"] in ("eq", "in")) == positive
+                     and g["op"] in ("eq", "in", "ne", "nin") and f["op"] in ("eq", "in", "ne", "nin")
+                     and (FIELDS[g["field"]].kind == TEXT or not positive or any(t.text == "or" for t in x.tokens[at:item.start]))), None)
         if same is None:
             filters.append(dict(f))
             starts.append(item.start)
             continue
-        values = (same["value"] if same["op"] == "in" else [same["value"]]) + (f["value"] if f["op"] == "in" else [f["value"]])
-        same["op"], same["value"] = "in", sorted(set(values))
+        values = (same["value"] if isinstance(same["value"], list) else [same["value"]]) + (f["value"] if isinstance(f["value"], list) else [f["value"]])
+        same["op"], same["value"] = ("in" if positive else "nin"), sorted(set(values))
     return filters
 
 
@@ -135,18 +144,19 @@ def _direction(op: str) -> str:
     return {"gt": "above", "gte": "above", "lt": "below", "lte": "below"}.get(op, "exact")
 
 
-def refine(previous: dict, filters: list[dict], text: str, sort: dict | None) -> dict:
+def refine(previous: dict, filters: list[dict], text: str, sort: dict | None, parts: dict | None = None) -> dict:
     """A follow-up's parts applied to the previous query: a field it names replaces that field's filter
-    (a bound in the other direction makes a range), the rest of the previous query stays."""
+    (a bound in the other direction makes a range), the rest of the previous query stays; `parts` (lineage,
+    similar_to, count, limit) are added to it. A question without a count is not a count any more."""
     kept = [p for p in previous.get("filters", [])
             if not any(p["field"] == f["field"] and _direction(p["op"]) == _direction(f["op"]) for f in filters)
             and not any(p["field"] == f["field"] and "exact" in (_direction(p["op"]), _direction(f["op"])) for f in filters)]
-    document = {k: v for k, v in previous.items() if k not in ("offset",)}
+    document = {k: v for k, v in previous.items() if k not in ("offset", "count")}
     document["filters"] = kept + filters
     document["text"] = text or previous.get("text", "")
     if sort:
         document["sort"] = sort
-    return document
+    return document | (parts or {})
 
 
 def validate_with_repair(document: dict, provenance: dict, unexpressed: list[str], words_of: dict[str, str]) -> dict:
@@ -163,18 +173,17 @@ def validate_with_repair(document: dict, provenance: dict, unexpressed: list[str
     return parse_query(document).to_dict()
 
 
-def translate(question: str, vocabulary: dict[str, list[str]], *, previous: dict | None = None,
-              chooser: Chooser | None = None, use_embeddings: bool = True) -> Translation:
-    """The DSL query a question asks for (refining `previous` when it is a follow-up), with provenance."""
-    question = check_question(question)
-    lexicon = load_lexicon()
-    x = extract(question, vocabulary, has_previous=previous is not None, lexicon=lexicon)
-    provenance: dict = {"question": question, "found": [], "llm": [], "validation_errors": [], "repairs": []}
-    ambiguities = list(x.ambiguities) + (_similar_value_ambiguities(x, vocabulary, lexicon) if use_embeddings else [])
+def _resolve_ambiguities(x: Extraction, ambiguities: list[Ambiguity], question: str, chooser: Chooser | None, provenance: dict) -> None:
+    """Each ambiguity becomes a filter on the field the LLM chose (or, LLM off, the preferred field), or stays free text."""
     for ambiguity in ambiguities:
-        choice, raw = _ask_llm(chooser or _default_chooser, question, ambiguity)
-        provenance["llm"].append({"words": ambiguity.words, "found_by": ambiguity.path, "choices": _choices(ambiguity.options),
-                                  "raw": raw, "choice": choice})
+        if chooser is not None:
+            choice, raw = _ask_llm(chooser, question, ambiguity)
+            provenance["llm"].append({"words": ambiguity.words, "found_by": ambiguity.path, "choices": _choices(ambiguity.options),
+                                      "raw": raw, "choice": choice})
+        else:
+            fields = ambiguity.fields
+            choice = next((f for f in FIELD_PREFERENCE if f in fields), fields[0] if ambiguity.path != "metric" else _TEXT_CHOICE)
+            provenance["preferences"].append({"words": ambiguity.words, "choices": fields, "choice": choice})
         x.take(ambiguity.start, ambiguity.end)
         if choice == _TEXT_CHOICE:
             for i in range(ambiguity.start, ambiguity.end):
@@ -182,20 +191,80 @@ def translate(question: str, vocabulary: dict[str, list[str]], *, previous: dict
             continue
         values = sorted(v for f, v in ambiguity.options if f == choice)
         x.found.append(Found({"field": choice, "op": ambiguity.op if len(values) == 1 else "in", "value": values[0] if len(values) == 1 else values},
-                             ambiguity.words, "llm", ambiguity.start))
+                             ambiguity.words, "llm" if chooser else "preference", ambiguity.start))
+
+
+def _rules_document(x: Extraction, lexicon: Lexicon, previous: dict | None) -> tuple[dict, str]:
     x.found.sort(key=lambda item: item.start)
-    provenance["found"] = [f.to_dict() for f in x.found]
     filters, text = _combine_alternatives(x.found, x), x.text(lexicon)
+    parts = ({"lineage": x.lineage} if x.lineage else {}) | ({"similar_to": x.similar_to} if x.similar_to else {}) \
+        | ({"count": True} if x.count else {}) | ({"limit": x.limit} if x.limit else {})
     follow_up = x.follow_up if previous is not None else "new"
+    if previous is not None and follow_up == "new" and not filters and not x.lineage and not x.similar_to and (x.count or x.sort or x.limit):
+        follow_up = "refine"  # "how many are there?", "sorted by size": about the previous answer
     if previous is not None and follow_up != "new":
-        document = refine(previous, filters, text, x.sort)
-    else:
-        document = {"text": text, "filters": filters, "limit": CHAT_LIMIT} | ({"sort": x.sort} if x.sort else {})
+        return refine(previous, filters, text, x.sort, parts), follow_up
+    return {"text": text, "filters": filters, "limit": CHAT_LIMIT} | ({"sort": x.sort} if x.sort else {}) | parts, follow_up
+
+
+def _llm_proposal(question: str, x: Extraction, vocabulary: dict[str, list[str]], lexicon: Lexicon, rules_query: dict, provenance: dict) -> dict | None:
+    """The LLM's whole query when the rules left words unexplained, if it explains more of the question; else None."""
+    from engine.chat.propose import explanation_score, focused_vocabulary, number_fields_named, proposal_schema, propose
+    from engine.chat.vocabulary import phrase_index
+
+    unexplained = x.unexplained(lexicon)
+    if not unexplained:
+        return None
+    tokens = [t.text for t in x.tokens]
+    focus = focused_vocabulary(unexplained, vocabulary, rules_query)
+    models = sorted({m for m in (rules_query.get("similar_to"), *(rules_query.get("lineage") or {}).values()) if isinstance(m, str)}
+                    & set(vocabulary.get("model", [])))
+    schema = proposal_schema(focus, vocabulary, number_fields_named(tokens, lexicon, vocabulary.get("metric", [])), models)
+    proposal, raw, error = propose(question, schema)
+    index = phrase_index(vocabulary)
+    rules_score = explanation_score(rules_query, question, vocabulary, index, lexicon)
+    record = {"unexplained": unexplained, "focus": focus, "raw": raw, "validation_error": error, "rules_score": list(rules_score)}
+    provenance["proposal"] = record
+    if proposal is None:
+        return None
+    llm_score = explanation_score(proposal, question, vocabulary, index, lexicon)
+    record |= {"query": proposal, "llm_score": list(llm_score)}
+    if llm_score[0] - llm_score[1] > rules_score[0] - rules_score[1]:
+        return proposal
+    return None
+
+
+def translate(question: str, vocabulary: dict[str, list[str]], *, previous: dict | None = None, today: dt.date | None = None,
+              llm: bool = True, chooser: Chooser | None = None, use_embeddings: bool = True) -> Translation:
+    """The DSL query a question asks for (refining `previous` when it is a follow-up), with provenance.
+
+    `today` resolves relative dates ("in the last 90 days"); `llm` False answers from the rules alone."""
+    question = check_question(question)
+    lexicon = load_lexicon()
+    today = today or dt.date.today()
+    x = extract(question, vocabulary, has_previous=previous is not None, lexicon=lexicon, today=today, use_embeddings=use_embeddings)
+    provenance: dict = {"question": question, "today": today.isoformat(), "found": [], "llm": [], "preferences": [], "validation_errors": [],
+                        "repairs": [], "winner": "rules"}
+    ambiguities = list(x.ambiguities) + (_similar_value_ambiguities(x, vocabulary, lexicon) if use_embeddings else [])
+    _resolve_ambiguities(x, ambiguities, question, (chooser or _default_chooser) if llm else None, provenance)
+    document, follow_up = _rules_document(x, lexicon, previous)
+    provenance["found"] = [f.to_dict() for f in x.found]
     provenance["follow_up"] = follow_up
     provenance["parsed_dsl"] = json.loads(json.dumps(document))
+    provenance["limit_from_question"] = x.limit is not None or bool(previous and previous.get("limit") not in (None, CHAT_LIMIT) and follow_up != "new")
+    provenance["why"] = x.why
     unexpressed = list(x.unexpressed)
     words_of = {json.dumps(f.filter, sort_keys=True): f.words for f in x.found}
     query = validate_with_repair(document, provenance, unexpressed, words_of)
+    if llm:
+        proposal = _llm_proposal(question, x, vocabulary, lexicon, query, provenance)
+        if proposal is not None:
+            provenance["winner"] = "llm"
+            parts = {k: proposal[k] for k in ("lineage", "similar_to", "count") if proposal.get(k)}
+            sort = proposal["sort"] if proposal.get("sort", {}).get("field", "relevance") != "relevance" else None
+            candidate = refine(previous, proposal["filters"], "", sort, parts) if previous is not None and follow_up != "new" else \
+                {"text": "", "filters": proposal["filters"], "limit": query["limit"]} | ({"sort": sort} if sort else {}) | parts
+            query = validate_with_repair(candidate, provenance, unexpressed, {})
     provenance["unexpressed"] = unexpressed
     provenance["final_query"] = query
     return Translation(query, describe(parse_query(query)), unexpressed, provenance)
