@@ -114,7 +114,8 @@ def score_cases(lake, vocabulary: dict, cases: list[dict], today: dt.date, llm: 
                 produced, failure = run_query(lake, translation.query, limit), None
             except Exception as error:
                 produced, failure = None, f"{type(error).__name__}: {error}"
-        verdict = judge(case, expected, produced) | {"style": case.get("style", "?")}
+        verdict = judge(case, expected, produced) | {"style": case.get("style", "?"), "failed": produced is None,
+                                                     "with_text": bool(translation and translation.query.get("text"))}
         results.append(verdict)
         if verbose and not verdict["right"]:
             print(f"  MISS {case['id']} [{case.get('style')}] {case['question']!r}\n     got {json.dumps(translation.query) if translation else failure}"
@@ -127,7 +128,9 @@ def summary(outcome: dict) -> str:
     n = len(results)
     right = sum(r["right"] for r in results)
     f1 = statistics.mean(r["f1"] for r in results) if results else 0.0
-    return f"{right}/{n} right ({100 * right / max(n, 1):.1f}%), mean F1 {f1:.3f}"
+    wrong = [r for r in results if not r["right"]]
+    return (f"{right}/{n} right ({100 * right / max(n, 1):.1f}%), mean F1 {f1:.3f}; of the {len(wrong)} wrong: "
+            f"{sum(r['failed'] for r in wrong)} raised an error, {sum(r['with_text'] for r in wrong)} kept free text")
 
 
 def by_style(outcome: dict) -> str:

@@ -23,7 +23,14 @@ class DateSteps:
                 self._recent(i)
             elif word in self.lexicon.this_words and i + 1 < len(self.texts) and self.texts[i + 1] in ("year", "month"):
                 start = self.today.replace(month=1, day=1) if self.texts[i + 1] == "year" else self.today.replace(day=1)
-                self.add(i, i + 2, "created", "gte", start.isoformat(), "date")
+                self.add(self._created_cue(i), i + 2, "created", "gte", start.isoformat(), "date")
+
+    def _created_cue(self, start: int) -> int:
+        """Take in "added"/"registered in" before a date phrase: they only say which date is meant."""
+        while start > 0 and self.texts[start - 1] in ("in", "during", "over", "the") and self.x.free(start - 1, start):
+            start -= 1
+        cue = match_ending(self.lexicon.numeric_fields, self.texts, start)
+        return start - cue[0] if cue and cue[1] == "created" and self.x.free(start - cue[0], start) else start
 
     def _month(self, i: int) -> bool:
         """'<since|after|before|in> June [2026]': a month, in the given year or the latest one not after today."""
@@ -61,13 +68,11 @@ class DateSteps:
             j += 1
         if j >= len(self.texts) or self.texts[j] not in self.lexicon.period_days:
             return
-        start = i
-        while start > 0 and self.texts[start - 1] in ("in", "the", "over", "during", "from") and self.x.free(start - 1, start):
-            start -= 1
-        if self.texts[i] == "last" and start == i and self.texts[j] == "year" and amount == 1:
+        start = self._created_cue(i)
+        if self.texts[i] == "last" and (i == 0 or self.texts[i - 1] != "the") and self.texts[j] == "year" and amount == 1:
             previous = self.today.year - 1  # "last year", not "in the last year"
-            self.add(i, j + 1, "created", "gte", f"{previous}-01-01", "date")
-            self.add(i, j + 1, "created", "lte", f"{previous}-12-31", "date")
+            self.add(start, j + 1, "created", "gte", f"{previous}-01-01", "date")
+            self.add(start, j + 1, "created", "lte", f"{previous}-12-31", "date")
             return
         since = self.today - dt.timedelta(days=amount * self.lexicon.period_days[self.texts[j]])
         self.add(start, j + 1, "created", "gte", since.isoformat(), "date")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from engine.chat.lexicon import tokenize
+from engine.chat.spans import match
+from engine.search.dsl import VERIFIED_PREFIX
 
 WINDOW_BEFORE, WINDOW_AFTER = 3, 6  # how far from its failure word a rule's words may stand
 _GENERIC_RULES = 6  # a word in this many rules (or more) names none of them ("matches", "weights")
@@ -39,7 +41,8 @@ def rule_words() -> tuple[tuple[RuleWords, ...], frozenset[str]]:
             rules.append(RuleWords(rule.id, pack.name, frozenset(ids - {stem(pack.name)}) | ({stem(pack.name)} if pack.name != "claims" else set()),
                                    frozenset(title)))
     counts = Counter(w for r in rules for w in r.id_words | r.title_words)
-    return tuple(rules), frozenset(w for w, n in counts.items() if n >= _GENERIC_RULES)
+    # "claim" names the claims pack as a whole (rules_named), never the other rules whose titles mention claims
+    return tuple(rules), frozenset(w for w, n in counts.items() if n >= _GENERIC_RULES) | {stem("claims")}
 
 
 def rules_named(words: list[str], stopwords: frozenset[str] = frozenset()) -> tuple[list[str], set[int]]:
@@ -73,6 +76,8 @@ class FindingSteps:
             if not self.x.free(i, i + 1):
                 continue
             field_name = next((name for name, cues in fields if word in cues), None)
+            if word in lex.verified_words and self._verified_metric(i):
+                continue
             if field_name is None:
                 if word in lex.why_words:
                     self.x.why = True
@@ -90,3 +95,18 @@ class FindingSteps:
                 self.add(start, end, field_name, "eq" if len(chosen) == 1 else "in", chosen[0] if len(chosen) == 1 else sorted(chosen), "findings")
             else:
                 self.add(start, end, field_name, "exists", True, "findings")
+
+    def _verified_metric(self, i: int) -> bool:
+        """'whose spearman was confirmed by a rerun', 'verified accuracy': the metric has a rerun-agreed value."""
+        for j in range(max(0, i - WINDOW_BEFORE), min(len(self.texts), i + 3)):
+            hit = match(self.metrics, self.texts, j) if self.x.free(j, j + 1) else None
+            if hit:
+                start, end = min(i, j), max(i + 1, j + hit[0])
+                self.add(start, end, VERIFIED_PREFIX + hit[1], "exists", True, "findings")
+                for k in range(end, min(len(self.texts), end + 3)):  # "by a rerun"
+                    if self.texts[k] in ("by", "a", "the", "rerun", "reruns", "re-run") and self.x.free(k, k + 1):
+                        self.x.take(k, k + 1)
+                    else:
+                        break
+                return True
+        return False

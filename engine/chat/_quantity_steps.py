@@ -10,6 +10,7 @@ from engine.search.dsl import METRIC_NAME, METRIC_PREFIX, VERIFIED_PREFIX
 
 _RANGE_STARTS = ("between", "from")
 _RANGE_LINKS = ("and", "to", "-", "through")
+_FIELD_FILLERS = ("score", "scores", "is", "of", "value", "a", "an", "with", "at", "has", "have", "are", "was")
 
 
 class QuantitySteps:
@@ -24,9 +25,12 @@ class QuantitySteps:
     def ranges(self) -> None:
         """'between 100M and 500M parameters', 'bleu from 30 to 40': both bounds, inclusive, on one field."""
         for i, word in enumerate(self.texts):
-            if word not in _RANGE_STARTS or not self.x.free(i, i + 1) or i + 1 >= len(self.texts):
+            if not self.x.free(i, i + 1) or i + 1 >= len(self.texts):
                 continue
-            low = read_quantity(self.x.tokens, i + 1, self.lexicon)
+            starts = word in _RANGE_STARTS
+            if not starts and (read_quantity(self.x.tokens, i, self.lexicon) is None or i + 1 >= len(self.texts) or self.texts[i + 1] != "to"):
+                continue  # "6 to 12 layers" needs no "from"
+            low = read_quantity(self.x.tokens, i + starts, self.lexicon)
             if low is None or low.end >= len(self.texts) or self.texts[low.end] not in _RANGE_LINKS:
                 continue
             high = read_quantity(self.x.tokens, low.end + 1, self.lexicon)
@@ -34,6 +38,8 @@ class QuantitySteps:
                 continue
             if low.magnitude is None and high.magnitude is not None:  # "between 100 and 500M": one unit for both
                 low = replace(low, magnitude=high.magnitude)
+            if not starts and match(self.lexicon.numeric_fields, self.texts, high.end) is None:
+                continue
             start, end, field_name = i, high.end, None
             cue_after = match(self.lexicon.numeric_fields, self.texts, end)
             if cue_after and self.x.free(end, end + cue_after[0]):
@@ -123,8 +129,8 @@ class QuantitySteps:
 
     def _field_before(self, end: int) -> tuple[str, int] | None:
         """A numeric field or metric named just before a comparison ("accuracy above", "context window of")."""
-        for skip in (0, 1):
-            if skip and (end == 0 or self.texts[end - 1] not in ("score", "is", "of", "value", "a", "an", "with")):
+        for skip in (0, 1, 2):
+            if skip and (end - skip < 0 or any(w not in _FIELD_FILLERS for w in self.texts[end - skip:end])):
                 continue
             stop = end - skip
             for table, to_field in ((self.lexicon.numeric_fields, lambda v: v), (self.metrics, lambda v: METRIC_PREFIX + v)):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from engine.chat.spans import match, match_ending
 
 _ARTICLES = ("the", "a", "an", "to", "with", "model", "models", "all", "everything", "anything", "any")
+_AUXILIARIES = ("does", "do", "did", "has", "have", "had", "is", "are", "was", "were")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,20 @@ class ReferenceSteps:
                 depth, cue_start = 1, cue_start - 1
             self.x.lineage = lineage | ({"relation": relation} if relation else {}) | ({"depth": depth} if depth else {})
             self.x.take(cue_start, mention.end)
+            return
+        asked = start - 1
+        while asked > 0 and self.texts[asked] in _AUXILIARIES:
+            asked -= 1
+        if asked < start - 1 and asked >= 0 and self.texts[asked] in self.lexicon.lineage_directions and self.x.free(asked, start):
+            direction = self.lexicon.lineage_directions[self.texts[asked]]  # "how many descendants does X have"
+            self.x.lineage = {direction["key"]: mention.name} | ({"depth": direction["depth"]} if direction.get("depth") else {})
+            end = mention.end + (mention.end < len(self.texts) and self.texts[mention.end] in _AUXILIARIES)
+            self.x.take(asked, end)
+            return
+        parent = next((j for j in range(start - 1, max(start - 5, -1), -1) if self.texts[j] in ("parent", "parents", "base")), None)
+        if parent is not None and any(self.texts[j] in self.lexicon.sibling_words for j in range(max(0, parent - 3), parent)):
+            self.x.lineage = {"sibling_of": mention.name}  # "models that share a parent with X"
+            self.x.take(next(j for j in range(max(0, parent - 3), parent) if self.texts[j] in self.lexicon.sibling_words), mention.end)
             return
         cue = next((j for j in range(start - 1, max(start - 4, -1), -1) if self.texts[j] in self.lexicon.similarity_cues), None)
         if cue is not None and self.x.free(cue, start):

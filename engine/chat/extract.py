@@ -18,6 +18,7 @@ from engine.chat._quantity_steps import QuantitySteps
 from engine.chat._reference_steps import ReferenceSteps, model_index
 from engine.chat.lexicon import Lexicon, load_lexicon, tokenize, words
 from engine.chat.negation import apply_negation
+from engine.chat.spelling import correct
 from engine.chat.numbers import read_quantity, strip_digit_grouping
 from engine.chat.spans import REFINE, REPLACE, Ambiguity, Extraction, Found, match, match_ending
 from engine.chat.vocabulary import Option, PhraseIndex, phrase_index
@@ -37,8 +38,8 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
         self.vocabulary = vocabulary
         self.index: PhraseIndex = phrase_index(vocabulary)
         self.models = model_index(vocabulary)
-        tokens = tokenize(question)
-        self.x = Extraction(question, tokens, consumed=[False] * len(tokens), protected=[False] * len(tokens))
+        tokens, corrections = correct(tokenize(question), vocabulary, lexicon)
+        self.x = Extraction(question, tokens, consumed=[False] * len(tokens), protected=[False] * len(tokens), corrections=corrections)
         self.texts = [t.text for t in tokens]
         self.has_previous = has_previous
         self.today = today
@@ -49,9 +50,14 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
         self.x.found.append(Found({"field": field_name, "op": op, "value": value}, self.x.words(start, end), path, start))
         self.x.take(start, end)
 
+    def add_at(self, anchor: int, start: int, end: int, field_name: str, op: str, value, path: str) -> None:
+        """A value introduced by words before it ("owned by X"): the filter starts at its introducer, where a negator looks."""
+        self.x.found.append(Found({"field": field_name, "op": op, "value": value}, self.x.words(anchor, end), path, anchor))
+        self.x.take(start, end)
+
     def run(self) -> Extraction:
         for step in (self.follow_up, self.counts, self.references, self.dates, self.ranges, self.introducers, self.known_owners,
-                     self.quantities, self.sorts, self.findings, self.values, self.tasks, self.typos, self.limits):
+                     self.quantities, self.sorts, self.findings, self.values, self.tasks, self.limits):
             step()
         apply_negation(self.x, self.lexicon)
         return self.x
@@ -89,14 +95,19 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
                      if self.x.free(start, start + n) and self.x.words(start, start + n).lower() in known), None)
 
     def known_owners(self) -> None:
-        """'models by alice', 'from the credit team': a preposition names an owner only if the lake knows it."""
+        """'models by alice', 'from the credit team': a preposition names an owner only if the lake knows it; an owner's
+        name of two words or more ("which models Lea Martin owns") names it anywhere."""
         for i, word in enumerate(self.texts):
             if word in self.lexicon.known_owner_introducers and self.x.free(i, i + 1):
                 start = self._skip_articles(i + 1, take=False)
                 end = self._known_value_at("owner", start)
                 if end:
                     self.x.take(i, start)
-                    self.add(start, end, "owner", "eq", self.x.words(start, end).lower(), "vocabulary")
+                    self.add_at(i, start, end, "owner", "eq", self.x.words(start, end).lower(), "vocabulary")
+            elif i + 2 <= len(self.texts) and self.x.free(i, i + 2):
+                end = self._known_value_at("owner", i)
+                if end and end - i >= 2:
+                    self.add(i, end, "owner", "eq", self.x.words(i, end).lower(), "vocabulary")
 
     def introducers(self) -> None:
         i = 0
@@ -115,7 +126,7 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
                 while end < len(self.texts) and end - start < 3 and self.x.free(end, end + 1) and self.texts[end] not in self.lexicon.stopwords:
                     end += 1
             if end > start:
-                self.add(start, end, field_name, "eq", self.x.words(start, end).lower(), path)
+                self.add_at(i, start, end, field_name, "eq", self.x.words(start, end).lower(), path)
             i = max(end, i + length)
 
     def sorts(self) -> None:
@@ -149,10 +160,19 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
         hit = match(self.lexicon.numeric_fields, self.texts, at)
         if hit and not verified:
             return hit[1], hit[0]
-        metric = match(self.metrics, self.texts, at)
+        metric = match(self.metrics, self.texts, at) or self._metric_acronym_at(at)
         if metric:
             return (VERIFIED_PREFIX if verified else METRIC_PREFIX) + metric[1], verified + metric[0]
         return None
+
+    def _metric_acronym_at(self, i: int) -> tuple[int, str] | None:
+        for length in (4, 3, 2):
+            if i + length <= len(self.texts) and self._metric_acronym_ending(i + length) == (length, self._initials(i, i + length)):
+                return length, self._initials(i, i + length)
+        return None
+
+    def _initials(self, start: int, end: int) -> str:
+        return "".join(word[0] for word in self.texts[start:end])
 
     def limits(self) -> None:
         """'top 3', 'the 5 largest', 'the three summarizers with the highest rouge-l': a small number stated with a ranking."""
@@ -240,7 +260,7 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
         spans = [(run[a], run[b] + 1) for run in runs for a in range(len(run)) for b in range(a, min(len(run), a + _MAX_TASK_SPAN))
                  if self.texts[run[b]] not in self.lexicon.stopwords and (self.texts[run[a]] not in self.lexicon.stopwords
                                                                           or self.texts[run[a]] in self.lexicon.modality_input_words)]
-        matches = match_tasks([self.x.words(a, b) for a, b in spans], self.lexicon)
+        matches = match_tasks([" ".join(self.texts[a:b]) for a, b in spans], self.lexicon)  # typos already corrected
         # Longer spans first among near-equals: "text embedding" says more than "text" alone.
         best = sorted(((m.similarity + _SPAN_WORD_BONUS * (span[1] - span[0]) + _DIRECTED_BONUS * any(m.direction), span, m)
                        for span, m in zip(spans, matches) if m),
@@ -249,13 +269,6 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
             if self.x.free(start, end) and not any(f.filter["field"] == "task" for f in self.x.found):
                 values = list(task_match.tasks)
                 self.add(start, end, "task", "eq" if len(values) == 1 else "in", values[0] if len(values) == 1 else values, "taxonomy")
-
-    def typos(self) -> None:
-        for i, word in enumerate(self.texts):
-            if self.x.free(i, i + 1) and len(word) >= 5 and word not in self.lexicon.stopwords and not self.index.match_at(self.texts, i):
-                close = self.index.fuzzy(word)
-                if close:
-                    self._resolve(i, i + 1, close[1], "fuzzy")
 
 
 def extract(question: str, vocabulary: dict[str, list[str]], *, has_previous: bool = False, lexicon: Lexicon | None = None,

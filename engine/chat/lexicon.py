@@ -81,6 +81,8 @@ class Lexicon:
     why_words: frozenset[str]
     modality_input_words: frozenset[str]
     modality_output_links: frozenset[str]
+    modality_output_words: frozenset[str]
+    sibling_words: frozenset[str]
 
 
 def _by_words(mapping: dict) -> dict:
@@ -146,4 +148,6 @@ def load_lexicon(path: Path = PROMPTS_DIR / "lexicon.yaml") -> Lexicon:
         why_words=frozenset(data["why_words"]),
         modality_input_words=frozenset(data["modality_input_words"]),
         modality_output_links=frozenset(data["modality_output_links"]),
+        modality_output_words=frozenset(data["modality_output_words"]),
+        sibling_words=frozenset(data["sibling_words"]),
     )

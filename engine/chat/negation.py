@@ -72,7 +72,7 @@ def _field_words_negated(x: Extraction, lexicon: Lexicon) -> None:
         if not hit:
             continue
         j = i + hit[0]
-        while j < len(texts) and texts[j] in ("a", "an", "any", "the") and not x.consumed[j]:
+        while j < len(texts) and texts[j] in lexicon.negation_fillers and not x.consumed[j]:
             j += 1
         cue = match(lexicon.field_cues, texts, j) or match(lexicon.numeric_fields, texts, j)
         if cue and all(not x.consumed[k] for k in range(j, j + cue[0])):

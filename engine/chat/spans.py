@@ -54,7 +54,8 @@ class Extraction:
     unexpressed: list[str] = field(default_factory=list)
     follow_up: str = NEW  # new | refine | replace
     consumed: list[bool] = field(default_factory=list)
-    protected: list[bool] = field(default_factory=list)  # inside a relative clause: free text, never filters
+    protected: list[bool] = field(default_factory=list)  # never read as a filter
+    corrections: dict[str, str] = field(default_factory=dict)  # typos read as the known word: {typed: read}
 
     def words(self, start: int, end: int) -> str:
         return self.question[self.tokens[start].start:self.tokens[end - 1].end]

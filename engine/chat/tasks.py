@@ -65,10 +65,12 @@ def _modality(word_vectors, index: int) -> str | None:
 
 def direction_of(span: str, lexicon: Lexicon) -> tuple[str | None, str | None, list[str]]:
     """(input word, output word, the words that stated them) of "accepts images" / "speech to text" spans."""
-    words = [t.text for t in tokenize(span)]
+    words = [t.text for t in tokenize(span.replace("-", " "))]
     for i, word in enumerate(words):
         if word in lexicon.modality_input_words and i + 1 < len(words):
             return words[i + 1], None, [word, words[i + 1]]
+        if word in lexicon.modality_output_words and i + 1 < len(words):
+            return None, words[i + 1], [word, words[i + 1]]
         if word in lexicon.modality_output_links and 0 < i < len(words) - 1:
             before, after = words[i - 1], words[i + 1]
             return (after, before, words[i - 1:i + 2]) if word == "from" else (before, after, words[i - 1:i + 2])
@@ -88,7 +90,7 @@ def match_tasks(spans: list[str], lexicon: Lexicon) -> list[TaskMatch | None]:
     word_vectors = embed_texts(direction_words) if direction_words else None
     modality_of = {w: _modality(word_vectors, i) for i, w in enumerate(direction_words)}
     matches: list[TaskMatch | None] = []
-    for span_scores, (source, target, _) in zip(embed_texts(spans) @ description_vectors.T, directions):
+    for span_scores, (source, target, _) in zip(embed_texts([span.replace("-", " ") for span in spans]) @ description_vectors.T, directions):
         wanted = (modality_of.get(source), modality_of.get(target))
         allowed = [i for i, task in enumerate(tasks) if (not wanted[0] or wanted[0] in task.inputs) and (not wanted[1] or wanted[1] in task.outputs)]
         if (source and not wanted[0]) or (target and not wanted[1]) or not allowed:

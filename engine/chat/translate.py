@@ -29,6 +29,7 @@ FIELD_PREFERENCE = ("status", "task", "domain", "architecture", "license", "lang
 
 MAX_QUESTION_CHARS = 1000
 CHAT_LIMIT = 10
+MIN_TEXT_WORDS = 3  # leftover content words needed for free text beside filters
 SIMILAR_VALUE_THRESHOLD = 0.6  # cosine (MiniLM) above which a word may mean a lake value: the LLM confirms
 _SIMILARITY_FIELDS = ("domain", "task")
 _HEAD_NOUNS = ("models", "model")
@@ -194,9 +195,14 @@ def _resolve_ambiguities(x: Extraction, ambiguities: list[Ambiguity], question: 
                              ambiguity.words, "llm" if chooser else "preference", ambiguity.start))
 
 
-def _rules_document(x: Extraction, lexicon: Lexicon, previous: dict | None) -> tuple[dict, str]:
+def _rules_document(x: Extraction, lexicon: Lexicon, previous: dict | None, provenance: dict) -> tuple[dict, str]:
     x.found.sort(key=lambda item: item.start)
     filters, text = _combine_alternatives(x.found, x), x.text(lexicon)
+    structured = bool(filters or x.lineage or x.similar_to or x.count or x.sort)
+    if structured and len(x.unexplained(lexicon)) < MIN_TEXT_WORDS:
+        # One or two words left over beside filters are more often the question's own wording ("every", "added") than a
+        # description to rank by, and as text they would cut the answer down to what matches them.
+        provenance["dropped_text"], text = text, ""
     parts = ({"lineage": x.lineage} if x.lineage else {}) | ({"similar_to": x.similar_to} if x.similar_to else {}) \
         | ({"count": True} if x.count else {}) | ({"limit": x.limit} if x.limit else {})
     follow_up = x.follow_up if previous is not None else "new"
@@ -247,7 +253,7 @@ def translate(question: str, vocabulary: dict[str, list[str]], *, previous: dict
                         "repairs": [], "winner": "rules"}
     ambiguities = list(x.ambiguities) + (_similar_value_ambiguities(x, vocabulary, lexicon) if use_embeddings else [])
     _resolve_ambiguities(x, ambiguities, question, (chooser or _default_chooser) if llm else None, provenance)
-    document, follow_up = _rules_document(x, lexicon, previous)
+    document, follow_up = _rules_document(x, lexicon, previous, provenance)
     provenance["found"] = [f.to_dict() for f in x.found]
     provenance["follow_up"] = follow_up
     provenance["parsed_dsl"] = json.loads(json.dumps(document))

@@ -5,7 +5,6 @@ and cached per vocabulary, so a lake that gains a license or a task is understoo
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ Option = tuple[str, str]  # (field, value)
 class PhraseIndex:
     phrases: dict[tuple[str, ...], frozenset[Option]]
     longest: int
-    single_words: tuple[str, ...]  # candidates for typo matching
 
     def match_at(self, tokens: list[str], i: int) -> tuple[int, frozenset[Option]] | None:
         """Longest phrase starting at tokens[i]: (length, options)."""
@@ -40,10 +38,6 @@ class PhraseIndex:
                 return length, options
         return None
 
-    def fuzzy(self, token: str, cutoff: float = 0.85) -> tuple[str, frozenset[Option]] | None:
-        """A misspelt single-word value ("aproved", "sumarization"), by similarity of characters."""
-        close = difflib.get_close_matches(token, self.single_words, n=1, cutoff=cutoff)
-        return (close[0], self.phrases[(close[0],)]) if close else None
 
 
 def _spellings(value: str) -> set[tuple[str, ...]]:
@@ -111,10 +105,7 @@ def build_phrase_index(vocabulary: dict[str, list[str]], lexicon: Lexicon | None
     for phrase in [p for p in phrases if len(p) == 1 and p[0] in lexicon.stopwords]:
         del phrases[phrase]  # a lake value spelled "models" or "the" must not turn every question into a filter
     frozen = {phrase: frozenset(options) for phrase, options in phrases.items()}
-    # Typo targets: not language names, whose near-spellings are other real words ("germany", "englishman").
-    singles = tuple(sorted(p[0] for p, options in frozen.items() if len(p) == 1 and len(p[0]) >= 5
-                           and not any(c.isdigit() for c in p[0]) and {f for f, _ in options} != {"language"}))
-    return PhraseIndex(frozen, max((len(p) for p in frozen), default=1), singles)
+    return PhraseIndex(frozen, max((len(p) for p in frozen), default=1))
 
 
 @lru_cache(maxsize=16)
