@@ -76,8 +76,9 @@ class ReferenceSteps:
             cue_start = cue_end - 1
             lineage = {(direction or {"key": "descendant_of"})["key"]: mention.name}
             depth = (direction or {}).get("depth")
-            if relation is None and cue_start > 0 and (self.texts[cue_start - 1],) in self.lexicon.lineage_relations:
-                relation = self.lexicon.lineage_relations[(self.texts[cue_start - 1],)]  # "quantized descendants of X"
+            while cue_start > 0 and (self.texts[cue_start - 1],) in self.lexicon.lineage_relations \
+                    and relation in (None, self.lexicon.lineage_relations[(self.texts[cue_start - 1],)]):
+                relation = self.lexicon.lineage_relations[(self.texts[cue_start - 1],)]  # "quantized descendants of X", "lora adapters"
                 cue_start -= 1
             if cue_start > 0 and self.texts[cue_start - 1] in self.lexicon.lineage_direct:
                 depth, cue_start = 1, cue_start - 1

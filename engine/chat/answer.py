@@ -1,13 +1,16 @@
 """`ask`: a question (in a conversation) -> translated, validated, searched -> ChatAnswer with provenance."""
 from __future__ import annotations
 
-from contextlib import nullcontext
+import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.chat.conversation import last_query, new_conversation_id, record_turn
 from engine.chat.translate import Translation, check_question, translate
+from engine.store.database import Lake
+from engine.store.tables import Model, ModelVersion, ReviewRecord
 
 _NAMED_RESULTS = 3
 
@@ -24,7 +27,8 @@ class ChatAnswer:
 
     def to_dict(self) -> dict:
         return {"conversation_id": self.conversation_id, "query": self.query, "description": self.description,
-                "results": self.results, "total": self.total, "answer": self.answer, "provenance": self.provenance}
+                "count": self.total if self.query.get("count") else None, "results": self.results, "total": self.total,
+                "answer": self.answer, "provenance": self.provenance}
 
 
 def summarize(translation: Translation, results: list[dict], total: int) -> str:
@@ -34,28 +38,57 @@ def summarize(translation: Translation, results: list[dict], total: int) -> str:
     else:
         named = ", ".join(r["ref"] for r in results[:_NAMED_RESULTS])
         more = f" and {total - _NAMED_RESULTS} more" if total > _NAMED_RESULTS else ""
-        sentence = f"{total} model{'s' if total != 1 else ''} match {translation.description}: {named}{more}."
+        counted = "There are " if translation.query.get("count") else ""
+        sentence = f"{counted}{total} model{'s' if total != 1 else ''} {'that ' if counted else ''}match {translation.description}: {named}{more}."
     if translation.provenance.get("follow_up") in ("refine", "replace"):
         sentence = "Refining the previous question: " + sentence[0].lower() + sentence[1:]
+    if translation.provenance.get("why"):
+        sentence += "".join(f" {r['ref']}: {_reasons(r['review'])}." for r in results[:_NAMED_RESULTS] if r.get("review"))
     for words in translation.unexpressed:
         sentence += f" I could not express \"{words}\" as a filter, so it was left out."
     return sentence
 
 
-def _session_scope(lake_or_session):
-    return nullcontext(lake_or_session) if isinstance(lake_or_session, Session) else lake_or_session.transaction()
+def _reasons(review: dict) -> str:
+    parts = [f"{review['decision']} by {review['decided_by']}: {review['comment']}"] if review.get("decision") else []
+    parts += [f"{f['rule_id']} failed ({f['message']})" for f in review.get("failed", [])]
+    return "; ".join(parts) or "no failed rule and no decision recorded"
 
 
-def ask(lake_or_session, question: str, conversation_id: str | None = None) -> ChatAnswer:
-    """Answer a question about the lake; with a conversation id it refines that conversation's last query."""
-    from engine.search import lake_vocabulary, search
+def review_reasons(session: Session, version_ids: dict[str, int]) -> dict[str, dict]:
+    """For each result (ref -> version id): the latest decision with its comment and the failed rules with their messages."""
+    reasons: dict[str, dict] = {}
+    ref_of = {version_id: ref for ref, version_id in version_ids.items()}
+    records = session.execute(select(ReviewRecord).where(ReviewRecord.version_id.in_(list(ref_of))).order_by(ReviewRecord.id.desc())).scalars()
+    for record in records:
+        entry = reasons.setdefault(ref_of[record.version_id], {"decision": None, "decided_by": None, "comment": None, "failed": None})
+        if entry["decision"] is None and record.decision:
+            entry |= {"decision": record.decision, "decided_by": record.decided_by, "comment": record.comment}
+        if entry["failed"] is None and record.review:
+            entry["failed"] = [{"rule_id": f["rule_id"], "severity": f["severity"], "message": f["message"]}
+                               for f in record.review.get("findings", []) if f["outcome"] in ("fail", "error")]
+    return {ref: entry | {"failed": entry["failed"] or []} for ref, entry in reasons.items()}
+
+
+def ask(lake: Lake, question: str, conversation_id: str | None = None, *, today: dt.date | None = None, llm: bool = True) -> ChatAnswer:
+    """Answer a question about the lake; with a conversation id it refines that conversation's last query.
+
+    Two short transactions around the translation: no transaction (nor pooled connection) is held while the LLM thinks."""
+    from engine.search import cached_vocabulary, search
 
     question = check_question(question)
-    with _session_scope(lake_or_session) as session:
+    with lake.transaction() as session:
         previous = last_query(session, conversation_id) if conversation_id else None
-        translation = translate(question, lake_vocabulary(session), previous=previous)
-        page = search(session, translation.query).to_dict()
+        vocabulary = cached_vocabulary(session)
+    translation = translate(question, vocabulary, previous=previous, today=today, llm=llm)
+    with lake.transaction() as session:
+        page = search(session, translation.query)
+        refs = {f"{r.name}@{r.version}": r for r in page.results}
+        ids = dict(session.execute(select(Model.name + "@" + ModelVersion.version, ModelVersion.id).join(Model, Model.id == ModelVersion.model_id)
+                                   .where((Model.name + "@" + ModelVersion.version).in_(list(refs)))).all()) if refs else {}
+        reasons = review_reasons(session, ids)
         conversation_id = conversation_id or new_conversation_id()
         record_turn(session, conversation_id, question, translation.query)
-    return ChatAnswer(conversation_id, translation.query, translation.description, page["results"], page["total"],
-                      summarize(translation, page["results"], page["total"]), translation.provenance)
+    results = [row | {"review": reasons.get(row["ref"])} for row in page.to_dict()["results"]]
+    return ChatAnswer(conversation_id, translation.query, translation.description, results, page.total,
+                      summarize(translation, results, page.total), translation.provenance)

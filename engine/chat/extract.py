@@ -39,7 +39,7 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
         self.index: PhraseIndex = phrase_index(vocabulary)
         self.models = model_index(vocabulary)
         tokens, corrections = correct(tokenize(question), vocabulary, lexicon)
-        self.x = Extraction(question, tokens, consumed=[False] * len(tokens), protected=[False] * len(tokens), corrections=corrections)
+        self.x = Extraction(question, tokens, consumed=[False] * len(tokens), corrections=corrections)
         self.texts = [t.text for t in tokens]
         self.has_previous = has_previous
         self.today = today
@@ -141,7 +141,9 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
             if named:
                 field_name, length = named
                 metric = field_name.split(":", 1)[-1]
-                order = direction or "desc"
+                # "by X" takes its direction from a word before it ("lowest ... by wer"), else it ranks best first
+                before = [self.lexicon.sort_direction_words[w] for w in self.texts[max(0, i - 4):i] if w in self.lexicon.sort_direction_words]
+                order = direction or (before[-1] if before else "best")
                 if order in ("best", "worst"):
                     better = "asc" if metric in self.lexicon.lower_is_better else "desc"
                     order = better if order == "best" else ("desc" if better == "asc" else "asc")

@@ -1,5 +1,5 @@
-"""What extraction produces: filters found with their words and path, ambiguities for the LLM, and the
-per-token bookkeeping (consumed by a filter, protected as free text) the free text is cut from."""
+"""What extraction produces: filters found with their words and path, lineage, similarity, count and limit, ambiguities
+for the LLM, and the per-token bookkeeping (consumed by a part) the free text is cut from."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,7 +54,6 @@ class Extraction:
     unexpressed: list[str] = field(default_factory=list)
     follow_up: str = NEW  # new | refine | replace
     consumed: list[bool] = field(default_factory=list)
-    protected: list[bool] = field(default_factory=list)  # never read as a filter
     corrections: dict[str, str] = field(default_factory=dict)  # typos read as the known word: {typed: read}
 
     def words(self, start: int, end: int) -> str:
@@ -65,7 +64,7 @@ class Extraction:
             self.consumed[i] = True
 
     def free(self, start: int, end: int) -> bool:
-        return all(not self.consumed[i] and not self.protected[i] for i in range(start, end))
+        return all(not self.consumed[i] for i in range(start, end))
 
     def unexplained(self, lexicon: Lexicon) -> list[str]:
         """Content words no step explained (neither consumed nor a stopword)."""

@@ -45,14 +45,16 @@ def correct(tokens: list[Token], vocabulary: dict[str, list[str]], lexicon: Lexi
     corrected, changes = [], {}
     for token in tokens:
         word = token.text
-        if len(word) < MIN_LENGTH or not word.isalpha() or word in known_set or word in english or word in lexicon.stopwords:
+        plain = word[:-1] if word.endswith("s") else word
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in known_set or word in english or plain in english or word in lexicon.stopwords:
             corrected.append(token)
             continue
         limit = 2 if len(word) >= LONG_WORD else 1
         hits = process.extract(word, known, scorer=OSA.distance, score_cutoff=limit, limit=5)
         nearest = min((h[1] for h in hits), default=0)
         # Among equally near words, a dropped or doubled letter is likelier than a changed one ("translaton": translation).
-        best = sorted((Indel.distance(word, h[0]), h[0]) for h in hits if h[1] == nearest)
+        # A typo keeps the first letter ("prescriptions" is not a misspelt "descriptions").
+        best = sorted((Indel.distance(word, h[0]), h[0]) for h in hits if h[1] == nearest and h[0][0] == word[0])
         choice = best[0][1] if best and (len(best) == 1 or best[0][0] < best[1][0]) else None
         if choice and not any(choice == word + e or word == choice + e for e in _INFLECTIONS):
             corrected.append(Token(choice, token.start, token.end))

@@ -15,7 +15,7 @@ _EXPORTS = {
                     "engine.search.dsl"),
     **dict.fromkeys(("SearchPage", "SearchResult", "search"), "engine.search.hybrid"),
     **dict.fromkeys(("index_version", "refresh_document"), "engine.search.index"),
-    "lake_vocabulary": "engine.search.vocabulary",
+    **dict.fromkeys(("cached_vocabulary", "lake_vocabulary"), "engine.search.vocabulary"),
 }
 __all__ = sorted(_EXPORTS)
 

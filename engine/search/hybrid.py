@@ -42,6 +42,8 @@ class SearchResult:
             "status": facets.get("status"), "task": facets.get("task"), "domain": facets.get("domain"), "license": facets.get("license"),
             "architecture": facets.get("architecture"), "parameters": facets.get("parameters"), "owner": owners[0].get("name"),
             "risk_tier": facets.get("risk_tier"), "description": short_description(self.card), "metrics": facets.get("metrics", {}),
+            "verified": facets.get("verified", {}), "failed_rules": facets.get("failed_rule", []), "waived_rules": facets.get("waived_rule", []),
+            "unverified_rules": facets.get("unverified_rule", []),
         }
 
 

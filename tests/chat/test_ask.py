@@ -35,7 +35,7 @@ def run_ask(*args: str) -> dict:
 
 def test_ask_json_end_to_end(chat_lake):
     answer = run_ask("finance text classifiers under 100M parameters")
-    assert set(answer) == {"conversation_id", "query", "description", "results", "total", "answer"}
+    assert set(answer) == {"conversation_id", "query", "description", "count", "results", "total", "answer"}
     assert answer["query"]["filters"] == [
         {"field": "domain", "op": "eq", "value": "finance"}, {"field": "task", "op": "eq", "value": "text-classification"},
         {"field": "parameters", "op": "lt", "value": 100_000_000}]
@@ -67,9 +67,9 @@ def test_history_is_bounded(chat_lake):
 
 
 def test_injection_in_a_card_description_cannot_change_the_query(chat_lake):
-    answer = ask(chat_lake, "legal models that classify clauses").to_dict()
+    answer = ask(chat_lake, "legal models about contract clauses for paralegals").to_dict()
     assert answer["query"]["filters"] == [{"field": "domain", "op": "eq", "value": "legal"}]
-    assert answer["query"]["text"] == "classify clauses"
+    assert answer["query"]["text"] == "contract clauses for paralegals"
     assert all(set(r) >= {"name", "version", "ref"} and "secret_sha256" not in json.dumps(r) for r in answer["results"])
     assert answer["provenance"]["llm"] == []  # nothing ambiguous: no LLM call, so no card text could reach one
 
@@ -81,3 +81,37 @@ def test_unknown_conversation_and_overlong_question(chat_lake):
     assert result.exit_code == 1 and "the question is 1200 characters; the limit is 1000" in result.output
     with chat_lake.transaction() as session:
         assert session.scalar(select(func.count()).select_from(ChatTurn)) == 0
+
+
+def test_how_many_states_the_number_and_lists_the_models(chat_lake):
+    answer = ask(chat_lake, "how many finance models are there?", llm=False).to_dict()
+    assert answer["query"]["count"] is True and answer["count"] == answer["total"] == 2
+    assert answer["answer"].startswith("There are 2 models that match how many finance models: ")
+    assert {r["name"] for r in answer["results"]} == {"fin/sentiment-small", "fin/sentiment-small-q4"}
+
+
+def test_rejected_and_why_gives_the_reasons(chat_lake):
+    from engine.decisions import decide
+
+    decide(chat_lake, "geo/crop-yield@1.0", "reject", by="rivka", comment="GPL is not allowed for this product")
+    answer = ask(chat_lake, "rejected models and why", llm=False).to_dict()
+    [row] = answer["results"]
+    assert row["status"] == "rejected" and row["review"]["comment"] == "GPL is not allowed for this product"
+    assert "license.allowed" in row["failed_rules"] and any(f["rule_id"] == "license.allowed" for f in row["review"]["failed"])
+    assert "geo/crop-yield@1.0: reject by rivka: GPL is not allowed for this product; license.allowed failed (" in answer["answer"]
+
+
+@pytest.mark.slow
+def test_no_transaction_is_open_while_the_llm_thinks(chat_lake, monkeypatch):
+    """The real LLM runs; around each of its calls the pool must have no connection checked out."""
+    from engine.chat.llm import LocalLlm
+
+    seen, real = [], LocalLlm.generate
+
+    def observed(self, *args, **kwargs):
+        seen.append(chat_lake.engine.pool.checkedout())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(LocalLlm, "generate", observed)
+    ask(chat_lake, "gemma models that write poems about the sea and the wind")  # an ambiguity and unexplained words: the LLM is asked
+    assert seen and set(seen) == {0}

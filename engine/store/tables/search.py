@@ -40,6 +40,7 @@ class SearchDocument(Base):
         Index("ix_search_queue", "submitted_at", "version_id", postgresql_include=["verdict"], postgresql_where=text("awaiting_decision")),
         *(Index(f"ix_search_catalog_{name}", name, postgresql_include=[f for f in CATALOG_FACETS if f != name], postgresql_where=text("is_latest"))
           for name in CATALOG_FACETS),
+        Index("ix_search_updated_at", "updated_at"),  # the vocabulary cache's freshness check: max(updated_at)
     )
 
     version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"), primary_key=True)

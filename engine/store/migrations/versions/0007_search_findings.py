@@ -1,5 +1,6 @@
 """Search findings and verified metrics: each document names the stored review its findings facets come from,
-and existing documents get the new facets (fact fields, failed/unverified/waived rule ids, rerun-aware metrics).
+and existing documents get the new facets (fact fields, failed/unverified/waived rule ids, rerun-aware metrics);
+an index on updated_at serves the chat's vocabulary cache.
 
 Revision ID: 0007_search_findings
 """
@@ -17,6 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("search_documents", sa.Column("review_id", sa.BigInteger, sa.ForeignKey("reviews.id", ondelete="SET NULL")))
+    op.create_index("ix_search_updated_at", "search_documents", ["updated_at"])
     _backfill(Session(bind=op.get_bind()))
 
 
@@ -37,4 +39,5 @@ def _backfill(session: Session) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_search_updated_at", table_name="search_documents")
     op.drop_column("search_documents", "review_id")
