@@ -91,7 +91,7 @@ def test_how_many_states_the_number_and_lists_the_models(chat_lake):
 
 
 def test_rejected_and_why_gives_the_reasons(chat_lake):
-    from engine.decisions import decide
+    from engine.governance.decisions import decide
 
     decide(chat_lake, "geo/crop-yield@1.0", "reject", by="rivka", comment="GPL is not allowed for this product")
     answer = ask(chat_lake, "rejected models and why", llm=False).to_dict()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.admin import add_waiver
-from engine.governance import review_stored_version
+from engine.governance.admin import add_waiver
+from engine.governance.stored import review_stored_version
 from engine.search import search
 from engine.store.tables import Base, ReviewRecord, SearchDocument
 from engine.store.versions import get_version
-from engine.submission import Evidence, submit
+from engine.governance.evidence import Evidence
+from engine.governance.submission import submit
 from tests.search.cards import search_card
 
 EVAL = {"task": "text-classification", "dataset": "acme/eval", "split": "test", "metric": "accuracy", "samples": 400, "date": "2026-10-01",

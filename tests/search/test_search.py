@@ -122,7 +122,7 @@ def test_result_rows_carry_the_documented_fields(run):
         "name": "medi/radiology-triage", "version": "1.0", "ref": R, "score": 0, "status": None, "task": "image-classification",
         "domain": "medical", "license": "cc-by-4.0", "architecture": "vit", "parameters": 86_000_000, "owner": "Ravi Patel",
         "risk_tier": "high", "description": "Flags chest X-rays that need urgent attention from a radiologist.",
-        "metrics": {"accuracy": 0.93, "f1": 0.88}, "verified": {}, "failed_rules": row["failed_rules"], "waived_rules": [], "unverified_rules": [],
+        "metrics": {"accuracy": 0.93, "f1": 0.88}, "verified": {}, "failed_rules": row["failed_rules"], "waived_rules": [], "unverified_rules": row["unverified_rules"],
     }
     assert row["score"] > 0
 
