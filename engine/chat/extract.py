@@ -267,9 +267,14 @@ class _Extractor(QuantitySteps, ReferenceSteps, FindingSteps, DateSteps):
         best = sorted(((m.similarity + _SPAN_WORD_BONUS * (span[1] - span[0]) + _DIRECTED_BONUS * any(m.direction), span, m)
                        for span, m in zip(spans, matches) if m),
                       key=lambda item: -item[0])
+        in_lake, claimed = set(self.vocabulary.get("task", [])), set()
         for _, (start, end), task_match in best:
-            if self.x.free(start, end) and not any(f.filter["field"] == "task" for f in self.x.found):
-                values = list(task_match.tasks)
+            if claimed & set(range(start, end)):
+                continue  # a better span over these words decided already ("text to image" leaves "image" alone)
+            claimed |= set(range(start, end))
+            # Only tasks the lake has: a task no model has would answer nothing, where the words as text still rank by meaning.
+            values = [task for task in task_match.tasks if task in in_lake]
+            if values and self.x.free(start, end) and not any(f.filter["field"] == "task" for f in self.x.found):
                 self.add(start, end, "task", "eq" if len(values) == 1 else "in", values[0] if len(values) == 1 else values, "taxonomy")
 
 
