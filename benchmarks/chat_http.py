@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -73,7 +74,11 @@ def main() -> None:
                 searches = list(pool.map(lambda c: timed(client, "/search", resolve_dates(c["expect"], today) | {"limit": 10}), cases))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a request still inside the LLM: do not leave the server behind
+            server.kill()
+            server.wait()
     used_llm = sum(bool(answer["provenance"]["llm"]) or "proposal" in answer["provenance"] for _, answer in chats)
     won = sum(answer["provenance"]["winner"] == "llm" for _, answer in chats)
     print(f"{len(cases)} development questions, {args.clients} concurrent clients, demo lake over HTTP (loopback); "
