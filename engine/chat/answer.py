@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from engine.chat.conversation import last_query, new_conversation_id, record_turn
 from engine.chat.translate import Translation, check_question, translate
+from engine.policy.severity import rank
 from engine.store.database import Lake
 from engine.store.tables import Model, ModelVersion, ReviewRecord
 
 _NAMED_RESULTS = 3
+_NAMED_REASONS = 3  # failed rules the answer sentence names per model, most severe first; the result row lists them all
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,16 @@ def summarize(translation: Translation, results: list[dict], total: int) -> str:
 
 def _reasons(review: dict) -> str:
     parts = [f"{review['decision']} by {review['decided_by']}: {review['comment']}"] if review.get("decision") else []
-    parts += [f"{f['rule_id']} failed ({f['message']})" for f in review.get("failed", [])]
+    failed = review.get("failed", [])
+    parts += [f"{f['rule_id']} failed ({f['message']})" for f in failed[:_NAMED_REASONS]]
+    if len(failed) > _NAMED_REASONS:
+        parts.append(f"and {len(failed) - _NAMED_REASONS} more failed rules")
     return "; ".join(parts) or "no failed rule and no decision recorded"
 
 
 def review_reasons(session: Session, version_ids: dict[str, int]) -> dict[str, dict]:
-    """For each result (ref -> version id): the latest decision with its comment and the failed rules with their messages."""
+    """For each result (ref -> version id): the latest decision with its comment and the failed rules with their messages,
+    most severe first (a reader asking "why" wants the blocking reason before the paperwork)."""
     reasons: dict[str, dict] = {}
     ref_of = {version_id: ref for ref, version_id in version_ids.items()}
     records = session.execute(select(ReviewRecord).where(ReviewRecord.version_id.in_(list(ref_of))).order_by(ReviewRecord.id.desc())).scalars()
@@ -65,8 +71,9 @@ def review_reasons(session: Session, version_ids: dict[str, int]) -> dict[str, d
         if entry["decision"] is None and record.decision:
             entry |= {"decision": record.decision, "decided_by": record.decided_by, "comment": record.comment}
         if entry["failed"] is None and record.review:
-            entry["failed"] = [{"rule_id": f["rule_id"], "severity": f["severity"], "message": f["message"]}
-                               for f in record.review.get("findings", []) if f["outcome"] in ("fail", "error")]
+            failed = [{"rule_id": f["rule_id"], "severity": f["severity"], "message": f["message"]}
+                      for f in record.review.get("findings", []) if f["outcome"] in ("fail", "error")]
+            entry["failed"] = sorted(failed, key=lambda f: (-rank(f["severity"]), f["rule_id"]))
     return {ref: entry | {"failed": entry["failed"] or []} for ref, entry in reasons.items()}
 
 

@@ -98,7 +98,12 @@ def test_rejected_and_why_gives_the_reasons(chat_lake):
     [row] = answer["results"]
     assert row["status"] == "rejected" and row["review"]["comment"] == "GPL is not allowed for this product"
     assert "license.allowed" in row["failed_rules"] and any(f["rule_id"] == "license.allowed" for f in row["review"]["failed"])
+    # The reasons come most severe first: the high-severity license failure before the card's missing paperwork.
+    severities = [f["severity"] for f in row["review"]["failed"]]
+    assert severities == sorted(severities, key=lambda s: ["critical", "high", "medium", "low", "info"].index(s))
     assert "geo/crop-yield@1.0: reject by rivka: GPL is not allowed for this product; license.allowed failed (" in answer["answer"]
+    more = len(row["review"]["failed"]) - 3
+    assert answer["answer"].endswith(f"; and {more} more failed rules.") and more > 0
 
 
 @pytest.mark.slow

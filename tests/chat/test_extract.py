@@ -13,7 +13,7 @@ from engine.chat.lexicon import load_lexicon
 VOCABULARY = {
     "status": ["approved", "pending", "rejected"],
     "license": ["mit", "apache-2.0", "gpl-2.0", "gpl-3.0", "cc-by-nc-4.0", "gemma"],
-    "task": ["text-classification", "summarization", "text-generation", "object-detection", "automatic-speech-recognition"],
+    "task": ["text-classification", "summarization", "text-generation", "object-detection", "automatic-speech-recognition", "translation"],
     "domain": ["legal", "medical", "finance", "retail"],
     "language": ["en", "fr"],
     "architecture": ["bert", "mistral", "gemma", "whisper"],
@@ -43,7 +43,8 @@ def f(field, op, value):
     ("approved or pending legal models", [f("status", "eq", "approved"), f("status", "eq", "pending"), f("domain", "eq", "legal")], ""),
     ("models submitted before 2024-06-30", [f("created", "lt", "2024-06-30")], ""),
     ("medical models that can read handwriting on prescriptions", [f("domain", "eq", "medical")], "read handwriting on prescriptions"),
-    ("fp16 translation models from french to english", [f("dtype", "eq", "f16"), f("task", "eq", "translation")], "english"),
+    # the language pair is a direction the DSL cannot state: its words stay text, to rank by
+    ("fp16 translation models from french to english", [f("dtype", "eq", "f16"), f("task", "eq", "translation")], "french to english"),
     ("aproved sumarization models", [f("status", "eq", "approved"), f("task", "eq", "summarization")], ""),
     ("retail models released in 2024", [f("domain", "eq", "retail"), f("created", "gte", "2024-01-01"), f("created", "lte", "2024-12-31")], ""),
     ("legal models after 2023", [f("domain", "eq", "legal"), f("created", "gt", "2023-12-31")], ""),

@@ -55,17 +55,18 @@ def test_the_model_is_loaded_once_per_process():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("question", "decided", "filters"), [
+@pytest.mark.parametrize(("question", "decided", "filters", "lineage"), [
     # The issue's own example: "score" names no metric; the LLM picks one of the lake's metrics.
     ("Which approved legal models derived from mistral-7b score above 0.9?", "score above 0.9",
-     [f("status", "eq", "approved"), f("domain", "eq", "legal"), f("base_model", "eq", "mistral-7b"), f("metric:accuracy", "gt", 0.9)]),
-    ("gemma models that passed review", "gemma", [f("architecture", "eq", "gemma"), f("status", "eq", "approved")]),
+     [f("status", "eq", "approved"), f("domain", "eq", "legal"), f("metric:accuracy", "gt", 0.9)], {"descendant_of": "mistral-7b"}),
+    ("gemma models that passed review", "gemma", [f("architecture", "eq", "gemma"), f("status", "eq", "approved")], None),
 ])
-def test_real_default_gguf_on_ambiguous_questions(question, decided, filters):
+def test_real_default_gguf_on_ambiguous_questions(question, decided, filters, lineage):
     translation = translate(question, VOCABULARY)
     (decision,) = translation.provenance["llm"]
     assert decision["words"] == decided and decision["choice"] in decision["choices"]
     assert translation.query["filters"] == filters
+    assert translation.query.get("lineage") == lineage  # "derived from X": every generation below X (docs/search.md)
     assert [x["path"] for x in translation.provenance["found"]].count("llm") == 1
 
 
