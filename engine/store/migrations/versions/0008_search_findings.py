@@ -2,7 +2,7 @@
 and existing documents get the new facets (fact fields, failed/unverified/waived rule ids, rerun-aware metrics);
 an index on updated_at serves the chat's vocabulary cache.
 
-Revision ID: 0007_search_findings
+Revision ID: 0008_search_findings
 """
 from types import SimpleNamespace
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
 
-revision = "0007_search_findings"
-down_revision = "0006_jobs"
+revision = "0008_search_findings"
+down_revision = "0006_jobs"  # becomes "0007_eval_datasets" once that migration lands on main (the lead fixes the chain)
 branch_labels = None
 depends_on = None
 
