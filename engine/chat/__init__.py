@@ -4,7 +4,7 @@ grammar-constrained local LLM) -> search results and a short answer, with the pr
 LLM text never becomes SQL: it can only pick among choices the grammar offers, and every query is
 validated by engine.search.dsl before engine.search runs it with parameters.
 """
-from engine.chat.answer import ChatAnswer, ask
+from engine.chat.answer import ChatAnswer, ask, ask_query
 from engine.chat.translate import MAX_QUESTION_CHARS, Translation, translate
 
-__all__ = ["MAX_QUESTION_CHARS", "ChatAnswer", "Translation", "ask", "translate"]
+__all__ = ["MAX_QUESTION_CHARS", "ChatAnswer", "Translation", "ask", "ask_query", "translate"]

@@ -1,4 +1,5 @@
-"""`ask`: a question (in a conversation) -> translated, validated, searched -> ChatAnswer with provenance."""
+"""`ask`: a question (in a conversation) -> translated, validated, searched -> ChatAnswer with provenance;
+`ask_query`: an edited structured query, validated and searched, as the next turn of the same conversation."""
 from __future__ import annotations
 
 import datetime as dt
@@ -81,13 +82,37 @@ def ask(lake: Lake, question: str, conversation_id: str | None = None, *, today:
     """Answer a question about the lake; with a conversation id it refines that conversation's last query.
 
     Two short transactions around the translation: no transaction (nor pooled connection) is held while the LLM thinks."""
-    from engine.search import cached_vocabulary, search
+    from engine.search import cached_vocabulary
 
     question = check_question(question)
     with lake.transaction() as session:
         previous = last_query(session, conversation_id) if conversation_id else None
         vocabulary = cached_vocabulary(session)
-    translation = translate(question, vocabulary, previous=previous, today=today, llm=llm)
+    return _answer(lake, question, translate(question, vocabulary, previous=previous, today=today, llm=llm), conversation_id)
+
+
+MAX_SAID_CHARS = 300
+
+
+def ask_query(lake: Lake, query: dict, conversation_id: str | None = None, *, said: str | None = None) -> ChatAnswer:
+    """Run a structured query the reader edited (the previous answer's, with a chip removed) as the conversation's next
+    turn: validated by the DSL, no translation and no LLM. `said` is what the turn records as asked (default: the
+    query's description); a later follow-up refines this query."""
+    from engine.search.dsl import describe, parse_query
+
+    parsed = parse_query(query)
+    if conversation_id:
+        with lake.transaction() as session:
+            last_query(session, conversation_id)  # an unknown conversation is refused before anything runs
+    description = describe(parsed)
+    said = (said or "").strip()[:MAX_SAID_CHARS] or f"edited query: {description}"
+    return _answer(lake, said, Translation(parsed.to_dict(), description, [], {"edited": True}), conversation_id)
+
+
+def _answer(lake: Lake, question: str, translation: Translation, conversation_id: str | None) -> ChatAnswer:
+    """Run the translated query, gather each result's review reasons and record the turn, in one transaction."""
+    from engine.search import search
+
     with lake.transaction() as session:
         page = search(session, translation.query)
         refs = {f"{r.name}@{r.version}": r for r in page.results}

@@ -19,15 +19,32 @@ def new_conversation_id() -> str:
     return uuid.uuid4().hex
 
 
+def _checked(conversation_id: str) -> str:
+    if not isinstance(conversation_id, str) or not _ID.fullmatch(conversation_id):  # fullmatch: `$` also matches before a final newline
+        raise UsageError(f"a conversation id is 32 hex characters, got {conversation_id!r}")
+    return conversation_id
+
+
+def _unknown(conversation_id: str) -> NotFound:
+    return NotFound(f"no conversation {conversation_id}; omit the id to start a new one")
+
+
 def last_query(session: Session, conversation_id: str) -> dict:
     """The query of the conversation's latest turn; NotFound for an id the lake does not know."""
-    if not _ID.fullmatch(conversation_id):
-        raise UsageError(f"a conversation id is 32 hex characters, got {conversation_id!r}")
-    query = session.scalars(select(ChatTurn.query).where(ChatTurn.conversation_id == conversation_id)
+    query = session.scalars(select(ChatTurn.query).where(ChatTurn.conversation_id == _checked(conversation_id))
                             .order_by(ChatTurn.turn.desc()).limit(1)).first()
     if query is None:
-        raise NotFound(f"no conversation {conversation_id}; omit the id to start a new one")
+        raise _unknown(conversation_id)
     return query
+
+
+def turns(session: Session, conversation_id: str) -> list[dict]:
+    """The kept turns of a conversation, oldest first: {turn, question, query, asked_at}; NotFound for an unknown id."""
+    rows = session.execute(select(ChatTurn.turn, ChatTurn.question, ChatTurn.query, ChatTurn.created_at)
+                           .where(ChatTurn.conversation_id == _checked(conversation_id)).order_by(ChatTurn.turn)).all()
+    if not rows:
+        raise _unknown(conversation_id)
+    return [{"turn": row.turn, "question": row.question, "query": row.query, "asked_at": row.created_at.isoformat()} for row in rows]
 
 
 def record_turn(session: Session, conversation_id: str, question: str, query: dict) -> int:

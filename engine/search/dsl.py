@@ -350,14 +350,10 @@ LINEAGE_WORDS = {"descendant_of": "descending from", "ancestor_of": "ancestors o
 
 def describe(query: Query) -> str:
     """The query as a person would say it: 'approved legal models with accuracy > 0.9, derived from bert'."""
-    adjectives = [_value_words(f.value) for f in query.filters if f.spec.adjective and f.op == "eq"]
+    adjectives = [value_words(f.value) for f in query.filters if f.spec.adjective and f.op == "eq"]
     clauses = [_clause(f) for f in query.filters if not (f.spec.adjective and f.op == "eq")]
     if query.lineage:
-        key = next(k for k in LINEAGE_KEYS if k in query.lineage)
-        how = f" by {query.lineage['relation']}" if query.lineage.get("relation") else ""
-        depth = query.lineage.get("depth")
-        reach = "" if not depth or key == "sibling_of" else " (direct only)" if depth == 1 else f" (within {depth} generations)"
-        clauses.append(f"{LINEAGE_WORDS[key]} {query.lineage[key]}{how}{reach}")
+        clauses.append(lineage_words(query.lineage))
     if query.similar_to:
         clauses.append(f"behaving like {query.similar_to}")
     if query.text:
@@ -365,12 +361,21 @@ def describe(query: Query) -> str:
     if query.all_versions:
         clauses.append("in every version")
     if query.sort["field"] != "relevance":
-        clauses.append(_sort_words(query.sort["field"], query.sort["order"] == "desc"))
+        clauses.append(sort_words(query.sort["field"], query.sort["order"] == "desc"))
     head = ("how many " if query.count else "") + " ".join(adjectives + ["models"])
     return head + (" " + ", ".join(clauses) if clauses else "")
 
 
-def _sort_words(field_name: str, descending: bool) -> str:
+def lineage_words(lineage: dict) -> str:
+    """'descending from bert by finetune (direct only)'."""
+    key = next(k for k in LINEAGE_KEYS if k in lineage)
+    how = f" by {lineage['relation']}" if lineage.get("relation") else ""
+    depth = lineage.get("depth")
+    reach = "" if not depth or key == "sibling_of" else " (direct only)" if depth == 1 else f" (within {depth} generations)"
+    return f"{LINEAGE_WORDS[key]} {lineage[key]}{how}{reach}"
+
+
+def sort_words(field_name: str, descending: bool) -> str:
     if field_name == "name":
         return f"by name, {'z to a' if descending else 'a to z'}"
     if field_name == "created":
@@ -386,12 +391,12 @@ def _clause(f: Filter) -> str:
         return f"derived from {f.value}"
     if f.field == "dataset" and f.op == "eq":
         return f"trained on {f.value}"
-    return f"with {f.spec.label} {op.words} {_value_words(f.value)}"
+    return f"with {f.spec.label} {op.words} {value_words(f.value)}"
 
 
-def _value_words(value: Any) -> str:
+def value_words(value: Any) -> str:
     if isinstance(value, list):
-        return "(" + ", ".join(_value_words(v) for v in value) + ")"
+        return "(" + ", ".join(value_words(v) for v in value) + ")"
     if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1000:
         for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
             if abs(value) >= size:
