@@ -5,6 +5,7 @@ like a bearer header; SameSite=Strict is what keeps other sites from posting the
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from litestar.response import Redirect, Template
 from api.http.auth import PUBLIC, TOKEN_COOKIE, permission
 from api.http.config import LakeDep
 from api.http.routes.models import REF
+from engine.errors import UsageError
 from engine.search.pages import DEFAULT_PAGE, MAX_PAGE
 from engine.tokens import authenticate
 
@@ -36,8 +38,10 @@ class DecisionForm:
 
 @dataclass
 class ChatForm:
-    question: str
+    question: str = ""
     conversation_id: str = ""
+    query: str = ""  # a Remove button's edited structured query, as JSON (instead of a question)
+    said: str = ""  # what that turn records as asked: "removed: license = mit"
 
 
 def page(name: str, request: Request, **context: Any) -> Template:
@@ -164,17 +168,41 @@ def decide_from_form(request: Request, data: URLEncodedBody[DecisionForm], lake:
     return Redirect(data.next if data.next.startswith("/ui/") else "/ui/reviews")
 
 
-@get("/chat", opt=permission("read"))
-async def chat_page(request: Request) -> Template:
-    return page("chat.html", request, answer=None, question="", conversation_id="")
+def chat_view(request: Request, lake, conversation_id: str | None, answer: dict | None) -> Template:
+    """The conversation so far, the latest turn with its chips (and its answer, when one was just given), examples."""
+    from api.http.chat_view import removable_chips, shown_turn
+    from engine.chat.conversation import turns
+    from engine.chat.examples import example_questions
+
+    history = []
+    if conversation_id:
+        with lake.transaction() as session:
+            history = [shown_turn(turn) for turn in turns(session, conversation_id)]
+    current = history.pop() if history else None
+    return page("chat.html", request, history=history, current=current, answer=answer, conversation_id=conversation_id or "",
+                chips=removable_chips(current["query"]) if current else [], examples=example_questions(lake))
+
+
+@get("/chat", opt=permission("read"), sync_to_thread=True)
+def chat_page(request: Request, lake: LakeDep, conversation: FromQuery[str | None] = None) -> Template:
+    """A conversation (started here or over POST /chat) by its id, or an empty one with example questions."""
+    return chat_view(request, lake, conversation, None)
 
 
 @post("/chat", opt=permission("read"), sync_to_thread=True)
 def chat_ask(request: Request, data: URLEncodedBody[ChatForm], lake: LakeDep) -> Template:
-    from engine.chat import ask
+    """The same path as POST /chat: a question, or (from a chip's Remove button) the query without that chip."""
+    from api.http.routes.discovery import answer_chat
 
-    answer = ask(lake, data.question, conversation_id=data.conversation_id or None).to_dict()
-    return page("chat.html", request, answer=answer, question=data.question, conversation_id=answer.get("conversation_id") or "")
+    query = None
+    if data.query:
+        try:
+            query = json.loads(data.query)
+        except json.JSONDecodeError as error:
+            raise UsageError(f"the edited query is not JSON: {error}") from None
+    answer = answer_chat(lake, question=None if query is not None else data.question, query=query,
+                         conversation_id=data.conversation_id or None, said=data.said or None)
+    return chat_view(request, lake, answer["conversation_id"], answer)
 
 
 ROUTES = [login_page, login, logout, catalog, model_page, diff_page, review_queue_page, decide_from_form, chat_page, chat_ask]

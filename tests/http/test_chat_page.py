@@ -56,7 +56,7 @@ def test_unknown_conversation_is_a_404(chat_lake, client, tokens):
 
 
 def chips_of(page: str) -> list[str]:
-    return [visible_text(chip).strip() for chip in re.findall(r'<li class="chip">(.*?)</li>', page, re.S)]
+    return [entities.unescape(visible_text(chip)).strip() for chip in re.findall(r'<li class="chip">(.*?)</li>', page, re.S)]
 
 
 def test_the_page_converses_with_chips_cards_and_examples(chat_lake, client, tokens):

@@ -40,6 +40,7 @@ ENDPOINTS = [
     ("PUT", "/policies/{name:str}", "/policies/house", {"yaml": HOUSE_PACK}, "administer"),
     ("POST", "/search", "/search", {"filters": [{"field": "license", "op": "eq", "value": "mit"}]}, "read"),
     ("POST", "/chat", "/chat", {}, "read"),  # an empty body: authorised callers get a 400, nobody waits for the LLM
+    ("GET", "/chat/{conversation_id:str}", "/chat/" + "a" * 32, None, "read"),  # an unknown conversation: a 404 to readers
     ("GET", "/health", "/health", None, "public"),
     ("GET", "/ready", "/ready", None, "public"),
     ("GET", "/audit-log", "/audit-log", None, "read"),
