@@ -87,6 +87,6 @@ def test_chat_page(browser, live_server, tokens, family):
     page.fill("input[name=question]", "which text classification models are licensed apache-2.0?")
     page.click("button[type=submit]")
     page.wait_for_selector("#answer", timeout=600_000)
-    assert "acme/legal-clf@1.0" in page.locator("#results article.result h3").all_inner_texts()
+    assert "acme/legal-clf@1.0" in page.locator("#results article.result h3 a").all_inner_texts()
     assert page.locator("#ask input[name=conversation_id]").get_attribute("value")
     page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
