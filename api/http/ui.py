@@ -171,6 +171,7 @@ def decide_from_form(request: Request, data: URLEncodedBody[DecisionForm], lake:
 def chat_view(request: Request, lake, conversation_id: str | None, answer: dict | None) -> Template:
     """The conversation so far, the latest turn with its chips (and its answer, when one was just given), examples."""
     from api.http.chat_view import removable_chips, shown_turn
+    from engine.chat.answer import current_results
     from engine.chat.conversation import turns
     from engine.chat.examples import example_questions
 
@@ -179,7 +180,13 @@ def chat_view(request: Request, lake, conversation_id: str | None, answer: dict 
         with lake.transaction() as session:
             history = [shown_turn(turn) for turn in turns(session, conversation_id)]
     current = history.pop() if history else None
-    return page("chat.html", request, history=history, current=current, answer=answer, conversation_id=conversation_id or "",
+    shown = None
+    if answer:
+        shown = {"results": answer["results"], "total": answer["total"]}
+    elif current:  # a conversation opened by its id: its latest query's results as the lake stands now
+        results, total = current_results(lake, current["query"])
+        shown = {"results": results, "total": total}
+    return page("chat.html", request, history=history, current=current, answer=answer, shown=shown, conversation_id=conversation_id or "",
                 chips=removable_chips(current["query"]) if current else [], examples=example_questions(lake))
 
 

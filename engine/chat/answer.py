@@ -111,16 +111,27 @@ def ask_query(lake: Lake, query: dict, conversation_id: str | None = None, *, sa
 
 def _answer(lake: Lake, question: str, translation: Translation, conversation_id: str | None) -> ChatAnswer:
     """Run the translated query, gather each result's review reasons and record the turn, in one transaction."""
-    from engine.search import search
-
     with lake.transaction() as session:
-        page = search(session, translation.query)
-        refs = {f"{r.name}@{r.version}": r for r in page.results}
-        ids = dict(session.execute(select(Model.name + "@" + ModelVersion.version, ModelVersion.id).join(Model, Model.id == ModelVersion.model_id)
-                                   .where((Model.name + "@" + ModelVersion.version).in_(list(refs)))).all()) if refs else {}
-        reasons = review_reasons(session, ids)
+        results, total = _results(session, translation.query)
         conversation_id = conversation_id or new_conversation_id()
         record_turn(session, conversation_id, question, translation.query)
-    results = [row | {"review": reasons.get(row["ref"])} for row in page.to_dict()["results"]]
-    return ChatAnswer(conversation_id, translation.query, translation.description, results, page.total,
-                      summarize(translation, results, page.total), translation.provenance)
+    return ChatAnswer(conversation_id, translation.query, translation.description, results, total,
+                      summarize(translation, results, total), translation.provenance)
+
+
+def current_results(lake: Lake, query: dict) -> tuple[list[dict], int]:
+    """(result rows with their review reasons, total) of a stored turn's query as the lake stands now; nothing is
+    recorded. The chat page shows these when a conversation is opened by its id."""
+    with lake.transaction() as session:
+        return _results(session, query)
+
+
+def _results(session: Session, query: dict) -> tuple[list[dict], int]:
+    from engine.search import search
+
+    page = search(session, query)
+    refs = [f"{r.name}@{r.version}" for r in page.results]
+    ids = dict(session.execute(select(Model.name + "@" + ModelVersion.version, ModelVersion.id).join(Model, Model.id == ModelVersion.model_id)
+                               .where((Model.name + "@" + ModelVersion.version).in_(refs))).all()) if refs else {}
+    reasons = review_reasons(session, ids)
+    return [row | {"review": reasons.get(row["ref"])} for row in page.to_dict()["results"]], page.total

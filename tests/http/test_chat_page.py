@@ -98,6 +98,9 @@ def test_a_conversation_from_the_api_continues_on_the_page(chat_lake, client, to
     page = signed_in(client, tokens["reader"]).get(f"/ui/chat?conversation={first['conversation_id']}").text
     assert QUESTION in visible_text(page) and f'name="conversation_id" value="{first["conversation_id"]}"' in page
     assert "parameters &lt; 100M" in page  # the latest query's chips, removable from here too
+    assert "As the lake stands now, 2 models match this query." in page  # and its results, run again (nothing recorded)
+    assert len(re.findall(r'<article class="result"', page)) == 2
+    assert len(client.get(f"/chat/{first['conversation_id']}", headers=bearer(tokens["reader"])).json()["turns"]) == 1
     missing = client.get(f"/ui/chat?conversation={'b' * 32}")
     assert missing.status_code == 404 and "no conversation" in missing.text
 
