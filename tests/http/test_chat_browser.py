@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.http.test_chat_page import QUESTION
-from tests.http.test_review_browser import SHOTS, controls_named_by_placeholder_only, signed_in_page, unnamed_controls
+from tests.http.test_review_browser import SHOTS, controls_named_by_placeholder_only, signed_in_page, tab_until, unnamed_controls
 from tests.search.cards import LAKE_CARDS, build_lake
 
 pytestmark = pytest.mark.slow
@@ -50,8 +50,8 @@ def test_ask_follow_up_and_remove_a_chip(browser, live_server, tokens, chat_lake
     assert page.locator("#history li.turn").count() == 1 and QUESTION in page.locator("#history").inner_text()
     page.screenshot(path=str(SHOTS / "chat-follow-up.png"), full_page=True)
 
-    remove = page.get_by_role("button", name="Remove parameters < 100M")
-    remove.focus()
+    assert page.get_by_role("button", name="Remove parameters < 100M").is_visible()
+    tab_until(page, "button[aria-label='Remove parameters < 100M']")  # reached by Tab from the top of the page
     page.keyboard.press("Enter")  # by keyboard: the query runs again without the chip
     page.wait_for_selector("#answer")
     assert chip_labels(page) == ["domain = finance", "task = text-classification", "license = mit"]
