@@ -15,6 +15,7 @@ from engine.store.database import Lake
 from engine.store.tables import Model, ModelVersion, ReviewRecord
 
 _NAMED_RESULTS = 3
+MAX_SAID_CHARS = 300  # what an edited turn records as asked ("removed: license = mit"), cut to this
 _NAMED_REASONS = 3  # failed rules the answer sentence names per model, most severe first; the result row lists them all
 
 
@@ -90,8 +91,6 @@ def ask(lake: Lake, question: str, conversation_id: str | None = None, *, today:
         vocabulary = cached_vocabulary(session)
     return _answer(lake, question, translate(question, vocabulary, previous=previous, today=today, llm=llm), conversation_id)
 
-
-MAX_SAID_CHARS = 300
 
 
 def ask_query(lake: Lake, query: dict, conversation_id: str | None = None, *, said: str | None = None) -> ChatAnswer:
