@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 revision = "0008_search_findings"
-down_revision = "0006_jobs"  # becomes "0007_eval_datasets" once that migration lands on main (the lead fixes the chain)
+down_revision = "0007_eval_datasets"
 branch_labels = None
 depends_on = None
 
