@@ -34,8 +34,32 @@ def gguf_aliases(names: Iterable[str], naming: dict) -> dict[str, str]:
 
 
 def common_naming(sources: list) -> list:
-    """The sources, with non-GGUF ones viewed in GGUF names when any source is a GGUF file or sketch."""
+    """The sources, with non-GGUF ones viewed in GGUF names when any source is a GGUF file or sketch, and a task-head
+    checkpoint viewed in its base model's names (below)."""
     gguf = next((source.naming for source in sources if source.naming and source.naming.get("scheme") == "gguf"), None)
-    if gguf is None:
-        return sources
-    return [source if source.naming else source.in_names_of(gguf) for source in sources]
+    if gguf is not None:
+        return [source if source.naming else source.in_names_of(gguf) for source in sources]
+    names = [set(source.own_names) for source in sources]
+    viewed = []
+    for index, source in enumerate(sources):
+        others = set().union(*(other for at, other in enumerate(names) if at != index))
+        prefix = model_prefix(names[index], others)
+        viewed.append(source.without_prefix(prefix) if prefix else source)
+    return viewed
+
+
+def model_prefix(names: set[str], others: set[str]) -> str | None:
+    """The attribute a task-head class nests its base model under, when that is all that keeps these names from the
+    others': transformers' BertForSequenceClassification saves `bert.encoder...` where BertModel saves `encoder...`
+    (and a head, `classifier.*`, the base lacks). None unless nearly every nested name is one of the others'."""
+    if not names or not others or len(names & others) * 2 >= len(names):
+        return None
+    firsts = {name.split(".", 1)[0] for name in names if "." in name}
+    for prefix in sorted(firsts):
+        nested = {name[len(prefix) + 1:] for name in names if name.startswith(prefix + ".")}
+        if len(nested) * 2 > len(names) and len(nested & others) >= _NESTED_SHARE * len(nested):
+            return prefix
+    return None
+
+
+_NESTED_SHARE = 0.9

@@ -97,9 +97,13 @@ def _direction(a: ModelSource, b: ModelSource, votes: list[float]) -> float:
     return float(np.mean(votes)) if votes else 0.5
 
 
+HEAD_GROWTH = 0.02  # a new task head (a classifier on an encoder) grows a model by a sliver of its parameters
+
+
 def _impossible(parent: ModelSource, child: ModelSource) -> bool:
-    """Derivation does not widen weights or grow models: a child has no more bits per weight and no more parameters than its parent."""
-    return _narrower(child, parent) is False or child.parameters > parent.parameters
+    """Derivation does not widen weights or grow models: a child has no more bits per weight than its parent, and no more
+    parameters beyond a new head's."""
+    return _narrower(child, parent) is False or child.parameters > parent.parameters * (1 + HEAD_GROWTH)
 
 
 def _narrower(child: ModelSource, parent: ModelSource) -> bool | None:
@@ -184,6 +188,6 @@ def recover_tree(models: dict[str, ModelSource], statistic: str = "spread") -> l
 def _relation_guess(parent: ModelSource, child: ModelSource) -> str:
     if _narrower(child, parent):
         return "quantized"
-    if child.parameters < parent.parameters:
+    if child.parameters < parent.parameters * (1 - HEAD_GROWTH):
         return "distillation"
     return "finetune"

@@ -60,6 +60,16 @@ class ModelSource:
         own = self.files.tensors if self.files is not None else self.sketch["tensors"]
         return ModelSource(self.label, self.files, self.stored_sketch, self.config, aliases=gguf_aliases(own, naming))
 
+    @property
+    def own_names(self) -> list[str]:
+        """The tensor names as the checkpoint writes them."""
+        return list(self.files.tensors if self.files is not None else self.sketch["tensors"])
+
+    def without_prefix(self, prefix: str) -> ModelSource:
+        """This model with `prefix.` dropped from its tensor names (a task-head checkpoint seen as its base model)."""
+        aliases = {name[len(prefix) + 1:]: name for name in self.own_names if name.startswith(prefix + ".")}
+        return ModelSource(self.label, self.files, self.stored_sketch, self.config, aliases=aliases)
+
     def _own(self, name: str) -> str:
         return self.aliases.get(name, name) if self.aliases is not None else name
 

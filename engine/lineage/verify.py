@@ -24,6 +24,7 @@ LIMITS = {
     "finetune_max_relative_l2": 0.5,     # mean over tensors of ||child - parent|| / ||parent||
     "finetune_min_cosine": 0.5,          # median mean-centred cosine of changed tensors
     "shared_min_coverage": 0.9,          # share of the parent's tensors the child keeps, same name and shape
+    "frozen_share_relates": 0.9,         # share of the parameters bit-identical to the parent's that relates them by itself
     "quantized_max_relative_l2": 0.25,
     "conversion_max_relative_l2": 0.004,  # a format/dtype conversion only rounds: bfloat16 rounding is ~0.2% RMS
     "conversion_max_parameter_drift": 0.005,
@@ -206,7 +207,12 @@ def _shared_weights(child: ModelSource, parent: ModelSource, *, max_change: floa
         return {"measured": measured, "problem": problem, "basis": None}
     deltas = tensor_deltas(child, parent, table.shared)
     measured |= summarise(deltas)
-    cosine = measured["median_centred_cosine"]
+    sizes = [(int(np.prod(d.shape)), d.frozen) for d in deltas]
+    frozen_share = sum(size for size, frozen in sizes if frozen) / max(sum(size for size, _ in sizes), 1)
+    measured["frozen_parameter_share"] = round(frozen_share, 4)
+    # most parameters bit-identical (a frozen encoder under a retrained pooler and head): related, whatever the few
+    # retrained tensors' cosine; zero biases and unit norms two unrelated inits share are a sliver of the parameters
+    cosine = measured["median_centred_cosine"] if frozen_share < LIMITS["frozen_share_relates"] else None
     problem = None
     if measured["mean_relative_l2"] > max_change or (cosine is not None and cosine < min_cosine):
         problem = (f"weights unrelated to {parent.label}: mean relative change {measured['mean_relative_l2']:.3g} (limit {max_change}), "
