@@ -1,22 +1,24 @@
 """Catalog, review queue and UI pages at 1,000 and at 100,000 models, and what one submission costs at each size.
 
-One fresh embedded Postgres (its own temporary MODELLAKE_HOME) grows from empty through each of --sizes models,
-every version stored through the submission steps themselves (engine.governance.submission.submit_batch: insert
-the version, SUBMISSION_STEPS, the audit entry, --batch submissions per transaction). The cards are the demo
+One embedded Postgres per size (its own MODELLAKE_HOME: lake-SIZE under --lakes, kept for later runs, or a temporary
+folder), loaded from empty to that many models, every version stored through the submission steps themselves
+(engine.governance.submission.submit_batch: insert the version, SUBMISSION_STEPS, the audit entry, --batch submissions
+per transaction; a stopped load resumes after its last committed batch). The cards are the demo
 lake's synthetic cards (examples/synthetic_cards.py: tasks, domains, licenses, owners, flaws, lineage, second
 versions), the same 1,000-card set cloned under a per-copy name suffix. Embeddings: the 1,000 distinct card texts
 are embedded for real with MiniLM in batches of 64; a clone reuses its original's vector plus Gaussian noise
 (sigma 0.02, renormalised), so the HNSW index holds 100,000 distinct, realistically clustered vectors without
 embedding 100,000 texts on a shared 2-core machine (MiniLM runs about 20 card texts/s there). Pages never read
 embeddings; the cost of embedding one card is printed separately and is the same at any lake size.
-After each stage: 1% of the models get a reviewer's decision, then VACUUM ANALYZE (the state autovacuum keeps a
-lake in), then, over HTTP against `modellake serve` (uvicorn, loopback, one client, keep-alive), p50/p95 of
-GET /models, GET /reviews and GET /ui: first pages, pages deep in the list (keyset cursors), filters and facets,
-the catalog's chips with and without search words (the words run the hybrid search, embedding them on the server);
-then --submissions single submissions (one transaction each, vectors precomputed), timed in total and per step.
-At the end: EXPLAIN ANALYZE of the page and facet queries, and the size of each index.
+After loading, 1% of the models get a reviewer's decision, then VACUUM ANALYZE (the state autovacuum keeps a
+lake in). Then every size is measured in the same run, the sizes taking turns request by request, so the machine's
+load falls on each alike: over HTTP against one `modellake serve` per lake (uvicorn, loopback, one client,
+keep-alive), p50/p95 of GET /models, GET /reviews and GET /ui: first pages, pages deep in the list (keyset cursors),
+filters and facets, the catalog's chips with and without search words (the words run the hybrid search, embedding
+them on the server); then --submissions single submissions into each (one transaction each, vectors precomputed),
+timed in total and per step. At the end: EXPLAIN ANALYZE of the page and facet queries, and the size of each index.
 Goals: p95 <= 50 ms at 100k for every page; submission cost at 100k / at 1k <= 1.2.
-Usage: python benchmarks/catalog.py [--sizes 1000,10000,100000] [--requests 60] [--submissions 40] [--batch 250]
+Usage: python benchmarks/catalog.py [--sizes 1000,100000] [--lakes DIR] [--load-only] [--requests 60] [--submissions 40] [--batch 250]
 """
 from __future__ import annotations
 
@@ -99,14 +101,15 @@ def model_count(lake) -> int:
         return session.execute(select(func.count()).select_from(DOCS).where(DOCS.c.is_latest)).scalar_one()
 
 
-def grow(lake, source: CardSource, models: int, batch: int, position: int) -> int:
-    """Submit versions from `position` on until the lake holds `models` models; returns the next position."""
+def grow(lake, source: CardSource, models: int, batch: int, position: int, marker: Path) -> int:
+    """Submit versions from `position` on until the lake holds `models` models; returns the next position (also kept in `marker`)."""
     have, started, versions, pending = model_count(lake), time.perf_counter(), 0, []
 
     def flush() -> None:
         nonlocal versions
         submission.submit_batch(lake, pending, submitted_by="bench-loader")
         versions += len(pending)
+        marker.write_text(str(position))
         pending.clear()
         if versions % (batch * 40) == 0:
             console.print(f"  {have:,} models, {versions / (time.perf_counter() - started):.0f} versions/s", style="dim")
@@ -182,44 +185,52 @@ def workloads(lake, requests: int) -> dict[str, list[str]]:
     }
 
 
-def measure_pages(client: httpx.Client, lake, requests: int) -> dict[str, tuple[float, float]]:
-    results = {}
-    for name, paths in workloads(lake, requests).items():
-        for path in paths[:5]:
-            client.get(path)
-        latencies = []
-        for path in paths:
-            began = time.perf_counter()
-            response = client.get(path)
-            latencies.append((time.perf_counter() - began) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"GET {path}: {response.status_code} {response.text[:300]}")
-        results[name] = (float(np.percentile(latencies, 50)), float(np.percentile(latencies, 95)))
-    return results
+def measure_pages(clients: dict, lakes: dict, requests: int) -> dict[int, dict[str, tuple[float, float]]]:
+    """p50/p95 per page kind and lake size; the sizes take turns request by request, so machine load falls on all alike."""
+    plans = {size: workloads(lake, requests) for size, lake in lakes.items()}
+    latencies: dict[int, dict[str, list[float]]] = {size: defaultdict(list) for size in lakes}
+    for name in next(iter(plans.values())):
+        for size in lakes:
+            for path in plans[size][name][:5]:
+                clients[size].get(path)
+        for i in range(requests):
+            for size, client in clients.items():
+                path = plans[size][name][i]
+                began = time.perf_counter()
+                response = client.get(path)
+                latencies[size][name].append((time.perf_counter() - began) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"GET {path}: {response.status_code} {response.text[:300]}")
+    return {size: {name: (float(np.percentile(values, 50)), float(np.percentile(values, 95))) for name, values in by_name.items()}
+            for size, by_name in latencies.items()}
 
 
-def measure_submissions(lake, source: CardSource, count: int, tag: str) -> tuple[list[float], dict[str, list[float]]]:
-    """Single submissions (one transaction each, as `modellake submit` makes them): total ms each, and ms per step."""
-    steps: dict[str, list[float]] = defaultdict(list)
+def measure_submissions(lakes: dict, source: CardSource, count: int) -> tuple[dict[int, list[float]], dict[int, dict[str, list[float]]]]:
+    """Single submissions (one transaction each, as `modellake submit` makes them), the sizes taking turns: total ms each, and ms per step."""
+    steps: dict[int, dict[str, list[float]]] = {size: defaultdict(list) for size in lakes}
+    current = [None]
 
     def timed(step):
         def run(session, version, evidence):
             began = time.perf_counter()
             step(session, version, evidence)
-            steps[step.__name__].append((time.perf_counter() - began) * 1000)
+            steps[current[0]][step.__name__].append((time.perf_counter() - began) * 1000)
         run.__name__ = step.__name__
         return run
 
     original = list(submission.SUBMISSION_STEPS)
     submission.SUBMISSION_STEPS[:] = [timed(step) for step in original]
-    totals = []
+    totals: dict[int, list[float]] = {size: [] for size in lakes}
+    run = time.strftime("%Y%m%d%H%M%S")  # reused lakes: every run's submissions are new models
     try:
         for i in range(count):
             card, evidence = source.card(i % TEMPLATE_CARDS)
-            card = card_from_dict(card.data | {"name": f"bench/new-{tag}-{i}", "version": "1.0"}, card.source)
-            began = time.perf_counter()
-            submission.submit(lake, card, evidence, submitted_by="bench-submitter")
-            totals.append((time.perf_counter() - began) * 1000)
+            card = card_from_dict(card.data | {"name": f"bench/new-{run}-{i}", "version": "1.0"}, card.source)
+            for size, lake in lakes.items():
+                current[0] = size
+                began = time.perf_counter()
+                submission.submit(lake, card, evidence, submitted_by="bench-submitter")
+                totals[size].append((time.perf_counter() - began) * 1000)
     finally:
         submission.SUBMISSION_STEPS[:] = original
     return totals, steps
@@ -283,16 +294,33 @@ def start_server(database_url: str, home: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("modellake serve did not start")
 
 
+def prepare(home: Path, source: CardSource, size: int, batch: int):
+    """The lake of `size` models in `home`, loaded through the submission steps where it is not yet (a run that stopped is resumed:
+    `bench-position` records how far the committed batches got)."""
+    home.mkdir(parents=True, exist_ok=True)
+    lake = open_lake(Settings(home=home, database_url=None))
+    marker = home / "bench-position"
+    position = int(marker.read_text()) if marker.exists() else 0
+    if model_count(lake) < size:
+        console.print(f"\n[bold]loading {size:,} models into {home}[/] (from version {position:,})")
+        grow(lake, source, size, batch, position, marker)
+        decide_some(lake)
+        vacuum(lake)
+    return lake
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000", help="lake sizes (models) to measure at, smallest first; the first is the baseline")
+    parser.add_argument("--sizes", default="1000,100000", help="lake sizes (models) to measure, smallest first; the first is the baseline")
     parser.add_argument("--requests", type=int, default=60, help="requests per page kind and size")
     parser.add_argument("--submissions", type=int, default=40, help="single submissions timed per size")
     parser.add_argument("--batch", type=int, default=250, help="submissions per transaction while loading")
+    parser.add_argument("--lakes", type=Path, help="keep one lake per size under this folder (lake-SIZE) and reuse it in later runs; "
+                                                 "default: fresh lakes in a temporary folder")
+    parser.add_argument("--load-only", action="store_true", help="load the lakes and stop")
     args = parser.parse_args()
     console.print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    home = Path(tempfile.mkdtemp(prefix="modellake-bench-catalog-"))
-    lake = open_lake(Settings(home=home, database_url=None))
+    folder = args.lakes or Path(tempfile.mkdtemp(prefix="modellake-bench-catalog-"))
     source = CardSource()
     if source.embed_seconds is not None:
         console.print(f"embedded {TEMPLATE_CARDS:,} distinct card texts in {source.embed_seconds:.0f}s "
@@ -300,36 +328,44 @@ def main() -> None:
                       f"{source.embed_seconds / TEMPLATE_CARDS * 1000:.0f} ms at any lake size")
     else:
         console.print(f"card text embeddings read from the cache of an earlier run ({TEMPLATE_CARDS:,} texts)")
-    token = create_token(lake, name="bench", role="admin", by="benchmark")[1]
-    server, url = start_server(lake.url, home)
     sizes = [int(size) for size in args.sizes.split(",")]
-    pages, costs, steps = {}, {}, {}
-    position = 0
+    lakes = {size: prepare(folder / f"lake-{size}", source, size, args.batch) for size in sizes}
+    if args.load_only:
+        for lake in lakes.values():
+            lake.dispose()
+        return
+    servers, clients = {}, {}
     try:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
-            for size in sizes:
-                console.print(f"\n[bold]growing the lake to {size:,} models[/]")
-                position = grow(lake, source, size, args.batch, position)
-                decide_some(lake)
-                vacuum(lake)
-                pages[size] = measure_pages(client, lake, args.requests)
-                costs[size], steps[size] = measure_submissions(lake, source, args.submissions, str(size))
-                vacuum(lake)
-                if size != sizes[0]:  # each stage's figures next to the baseline's, as soon as they exist
-                    report(sizes[0], size, pages, costs, steps)
-                    console.print(f"\n[bold]EXPLAIN ANALYZE at {size:,} models[/]")
-                    deep = cursors(lake, CATALOG_ORDER, DOCS.c.is_latest, 1)[0]
-                    explain(lake, "catalog deep page + facets", lambda: catalog_page(lake, after=deep, limit=50))
-                    explain(lake, "catalog, license=mit", lambda: catalog_page(lake, filters={"license": "mit"}, limit=50))
-                    explain(lake, "review queue first page", lambda: review_queue(lake, limit=50))  # page, counts, failed rules
-                    console.print(f"\n[bold]largest tables and indexes at {size:,} models[/]")
-                    for name, bytes_ in index_sizes(lake):
-                        console.print(f"  {name:<40} {bytes_ / 2**20:8.1f} MiB")
-                    console.print(f"load average: {os.getloadavg()[0]:.1f}")
+        for size, lake in lakes.items():
+            vacuum(lake)
+            token = create_token(lake, name=f"bench-{time.time_ns()}", role="admin", by="benchmark")[1]
+            servers[size], url = start_server(lake.url, folder / f"lake-{size}")
+            clients[size] = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+        console.print(f"\nmeasuring at {', '.join(f'{size:,}' for size in sizes)} models, interleaved (load average {os.getloadavg()[0]:.1f})")
+        pages = measure_pages(clients, lakes, args.requests)
+        costs, steps = measure_submissions(lakes, source, args.submissions)
+        for size in sizes[1:]:
+            report(sizes[0], size, pages, costs, steps)
+        for size, lake in lakes.items():
+            console.print(f"\n[bold]EXPLAIN ANALYZE at {size:,} models[/]")
+            deep = cursors(lake, CATALOG_ORDER, DOCS.c.is_latest, 1)[0]
+            explain(lake, "catalog deep page + facets", lambda: catalog_page(lake, after=deep, limit=50))
+            explain(lake, "catalog, license=mit", lambda: catalog_page(lake, filters={"license": "mit"}, limit=50))
+            explain(lake, "catalog, license + task", lambda: catalog_page(lake, filters={"license": "mit", "task": "text-classification"}, limit=50))
+            explain(lake, "catalog, name contains", lambda: catalog_page(lake, name_contains="legal", limit=50))
+            explain(lake, "review queue first page", lambda: review_queue(lake, limit=50))  # page, counts, failed rules
+            console.print(f"\n[bold]largest tables and indexes at {size:,} models[/]")
+            for name, bytes_ in index_sizes(lake):
+                console.print(f"  {name:<40} {bytes_ / 2**20:8.1f} MiB")
+        console.print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        lake.dispose()
+        for client in clients.values():
+            client.close()
+        for server in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
+        for lake in lakes.values():
+            lake.dispose()
 
 
 def report(small: int, large: int, pages: dict, costs: dict, steps: dict) -> None:
