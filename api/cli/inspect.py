@@ -1,8 +1,7 @@
-"""`modellake inspect PATH`: facts read from a model file or directory, each with its source."""
+"""`modellake inspect LOCATION`: facts read from a model file or directory (a path or a URI), each with its source."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 from rich.table import Table
@@ -15,12 +14,13 @@ from engine.facts.record import FACT_NAMES
 
 @exits_1_when("a file has a critical or high security finding (an unsafe pickle)")
 @click.command(name="inspect")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("location")
 @click.option("--no-digest", is_flag=True, help="Skip the sha256 of each file (headers only).")
 @json_option
-def inspect_model(path: Path, no_digest: bool, as_json: bool) -> None:
-    """Read facts from a model file or directory (never executing pickles)."""
-    facts = extract_facts(path, digest=not no_digest).to_dict()
+def inspect_model(location: str, no_digest: bool, as_json: bool) -> None:
+    """Read facts from a model file or directory: a path, or a URI (file://, s3://, https://; headers by ranged reads).
+    Never executes pickles."""
+    facts = extract_facts(location, digest=not no_digest).to_dict()
     findings = facts["security"]["findings"]
     if as_json:
         print_json(facts)
@@ -36,9 +36,10 @@ def _print_facts(facts: dict) -> None:
     for name, value in (facts["adapter"] or {}).items():
         table.add_row(f"adapter.{name}", _show(value), facts["sources"].get(f"adapter.{name}", ""))
     console.print(table)
-    files = Table("file", "size", "sha256")
+    files = Table("file", "size", "bytes read", "sha256")
     for record in facts["files"]:
-        files.add_row(record["path"], f"{record['size']:,}", record["sha256"] or "")
+        read = record.get("bytes_read")
+        files.add_row(record["path"], f"{record['size']:,}", "" if read is None else f"{read:,}", record["sha256"] or "")
     console.print(files)
     for finding in facts["security"]["findings"]:
         colour = "red" if finding["severity"] in ("critical", "high") else "yellow"

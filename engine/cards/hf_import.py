@@ -290,13 +290,21 @@ def with_audited_artifacts(card: Card, facts: dict | None, root: str | Path | No
     so it is not failed for a digest it had no place to state. Any other card is returned as it is."""
     if not card.data.get("readme") or card.data.get("artifacts") or not facts or not facts.get("files") or root is None:
         return card
+    data = dict(card.data)
+    data["artifacts"] = [_audited(root, Path(card.source).parent, record["path"]) | {"format": _format(facts.get("format")),
+                                                                                    "sha256": record["sha256"]}
+                         for record in facts["files"] if record.get("sha256")]
+    return readme_card(data, card.source, card.text)
+
+
+def _audited(root: str | Path, here: Path, label: str) -> dict:
+    """Where one audited file is, as an artifact: a path relative to the card, or the URI it was read from."""
+    if isinstance(root, str) and "://" in root:
+        folder = root if root.endswith("/") else root.rsplit("/", 1)[0] + "/"
+        return {"uri": folder + label}
     root = Path(root)
     folder = root if root.is_dir() else root.parent
-    here = Path(card.source).parent
-    data = dict(card.data)
-    data["artifacts"] = [{"path": os.path.relpath(folder / record["path"], here), "format": _format(facts.get("format")),
-                          "sha256": record["sha256"]} for record in facts["files"] if record.get("sha256")]
-    return readme_card(data, card.source, card.text)
+    return {"path": os.path.relpath(folder / label, here)}
 
 
 def _format(name: str | None) -> str:

@@ -3,13 +3,14 @@ sentence-transformers modules.json (and the Pooling/Dense configs it points to);
 """
 from __future__ import annotations
 
+import posixpath
 import re
-from pathlib import Path
 
 from engine.errors import CorruptFile
 from engine.facts.record import Facts
 from engine.facts.tensors import TensorInfo
 from engine.storable import loads_strict
+from engine.storage import ModelFile, ModelTree
 
 HF_CONFIG, ADAPTER_CONFIG, ST_MODULES = "config.json", "adapter_config.json", "modules.json"
 # fact -> config keys that state it, most common spelling first (GPT-2 and T5 families spell them differently)
@@ -31,8 +32,9 @@ ST_DIMENSION_KEYS = {"Pooling": "word_embedding_dimension", "Dense": "out_featur
 _LORA = re.compile(r"^(?P<module>.*)\.lora_(?P<part>A|B)(?:\.[^.]+)?\.weight$")
 
 
-def read_json(file: Path, shape: type = dict) -> dict | list:
-    """A config file as strict JSON (UTF-8, a BOM tolerated; no NaN, no duplicate keys) of the expected `shape`."""
+def read_json(file: ModelFile, shape: type = dict) -> dict | list:
+    """A config file as strict JSON (UTF-8, a BOM tolerated; no NaN, no duplicate keys) of the expected `shape`, read
+    through engine.storage (a local file or one behind a URI)."""
     try:
         data = loads_strict(file.read_text(encoding="utf-8-sig"))
     except RecursionError:
@@ -44,7 +46,7 @@ def read_json(file: Path, shape: type = dict) -> dict | list:
     return data
 
 
-def apply_hf_config(file: Path, label: str, facts: Facts) -> dict:
+def apply_hf_config(file: ModelFile, label: str, facts: Facts) -> dict:
     """Declare the facts config.json states; returns the config (the tensor derivations and packed layouts read it too)."""
     from engine.facts.packed import declared_quantization
 
@@ -73,7 +75,7 @@ def apply_hf_config(file: Path, label: str, facts: Facts) -> dict:
     return config
 
 
-def apply_adapter_config(file: Path, label: str, facts: Facts) -> None:
+def apply_adapter_config(file: ModelFile, label: str, facts: Facts) -> None:
     config = read_json(file)
     targets = config.get("target_modules")
     if not (targets is None or isinstance(targets, str) or isinstance(targets, list) and all(isinstance(t, str) for t in targets)):
@@ -98,27 +100,29 @@ def apply_lora_tensors(tensors: list[TensorInfo], facts: Facts) -> None:
     facts.record_adapter("target_modules", modules, "tensor names before .lora_A/.lora_B")
 
 
-def apply_sentence_transformers(folder: Path, label_of, facts: Facts) -> None:
+def apply_sentence_transformers(tree: ModelTree, facts: Facts) -> None:
     """embedding_dim: the output size of the last Pooling or Dense module listed in modules.json."""
-    modules = read_json(folder / ST_MODULES, list)
+    listing = tree.file(ST_MODULES)
+    modules = read_json(listing, list)
     if not all(isinstance(module, dict) for module in modules):
-        raise CorruptFile(f"{folder / ST_MODULES}: expected a list of modules, each an object")
+        raise CorruptFile(f"{listing}: expected a list of modules, each an object")
     dimension = None
     for module in modules:
         kind = str(module.get("type", "")).rsplit(".", 1)[-1]
-        config_file = folder / str(module.get("path", "")) / "config.json"
-        if not config_file.resolve().is_relative_to(folder.resolve()):
-            raise CorruptFile(f"{folder / ST_MODULES}: module path {str(module.get('path'))[:80]!r} points outside the model folder")
-        if kind == "Transformer" and module.get("path") and config_file.is_file():  # older layout: 0_Transformer/config.json
-            apply_hf_config(config_file, label_of(config_file), facts)
-        if kind in ST_DIMENSION_KEYS and config_file.is_file():
+        config_label = posixpath.join(str(module.get("path") or ""), "config.json")
+        if not tree.contains(config_label):  # '..', an absolute path or (on this disk) a link: never read outside the model
+            raise CorruptFile(f"{listing}: module path {str(module.get('path'))[:80]!r} points outside the model folder")
+        config_file = tree.file(config_label)
+        if kind == "Transformer" and module.get("path") and config_file is not None:  # older layout: 0_Transformer/config.json
+            apply_hf_config(config_file, config_file.label, facts)
+        if kind in ST_DIMENSION_KEYS and config_file is not None:
             key = ST_DIMENSION_KEYS[kind]
             value = read_json(config_file).get(key)
             if value is not None:
-                dimension = (value, f"{label_of(config_file)}:{key}")
+                dimension = (value, f"{config_file.label}:{key}")
     facts.metadata["sentence_transformers"] = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
-    if (folder / "sentence_bert_config.json").is_file():
-        facts.record("max_sequence_length", read_json(folder / "sentence_bert_config.json").get("max_seq_length"),
-                     f"{label_of(folder / 'sentence_bert_config.json')}:max_seq_length")
+    bert_config = tree.file("sentence_bert_config.json")
+    if bert_config is not None:
+        facts.record("max_sequence_length", read_json(bert_config).get("max_seq_length"), f"{bert_config.label}:max_seq_length")
     if dimension:
         facts.record("embedding_dim", *dimension)

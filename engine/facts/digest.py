@@ -1,8 +1,13 @@
-"""sha256 of files, streamed once through a reused buffer; a rich progress bar for files above 100 MB."""
+"""sha256 of files, streamed once: a local file through a reused buffer, a file behind a URI in ranged chunks
+(engine.storage); a rich progress bar for files above 100 MB on a terminal."""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Callable, Iterator
+
+from engine.storage import ModelFile, open_tree
+from engine.storage.locations import as_location
 
 PROGRESS_ABOVE = 100 * 1024 * 1024
 _BLOCK = 1 << 20
@@ -12,19 +17,31 @@ _KNOWN: dict[tuple, str] = {}  # (resolved path, size, mtime_ns) -> digest: fact
 _KNOWN_MAX = 4096
 
 
-def sha256_file(path: str | Path, *, progress: bool = True) -> str:
-    """Hex sha256 of one file, read once per file version in a process. The bar only shows on a terminal."""
-    path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key not in _KNOWN:
-        if len(_KNOWN) >= _KNOWN_MAX:
-            _KNOWN.clear()
-        _KNOWN[key] = _stream(path, stat.st_size, progress)
-    return _KNOWN[key]
+def sha256_file(location: str | Path, *, progress: bool = True) -> str:
+    """Hex sha256 of one file (a path or a URI), read once per local file version in a process. The bar only shows on a terminal."""
+    where = as_location(location)
+    if isinstance(where, Path):
+        stat = where.stat()
+        key = (str(where.resolve()), stat.st_size, stat.st_mtime_ns)
+        if key not in _KNOWN:
+            if len(_KNOWN) >= _KNOWN_MAX:
+                _KNOWN.clear()
+            _KNOWN[key] = _stream(where.name, stat.st_size, lambda: _local_blocks(where), progress)
+        return _KNOWN[key]
+    tree = open_tree(where)
+    if not tree.single:
+        raise IsADirectoryError(f"{location}: a digest is of one file, not a folder")
+    return model_file_sha256(tree.files[0], progress=progress)
 
 
-def _stream(path: Path, size: int, progress: bool) -> str:
+def model_file_sha256(file: ModelFile, *, progress: bool = True) -> str:
+    """The digest of one file of a model tree: local files through sha256_file (remembered), remote ones streamed by ranges."""
+    if file.tree.local:
+        return sha256_file(Path(file.path), progress=progress)
+    return _stream(file.name, file.size, file.chunks, progress)
+
+
+def _stream(name: str, size: int, blocks: Callable[[], Iterator[bytes]], progress: bool) -> str:
     if progress and size > PROGRESS_ABOVE:
         from rich.console import Console
         from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
@@ -33,27 +50,30 @@ def _stream(path: Path, size: int, progress: bool) -> str:
         if console.is_terminal:
             with Progress("sha256 {task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=console,
                           transient=True) as bar:
-                task = bar.add_task(path.name, total=size)
-                return _digest(path, lambda n: bar.advance(task, n))
-    return _digest(path, None)
+                task = bar.add_task(name, total=size)
+                return _digest(blocks(), lambda n: bar.advance(task, n))
+    return _digest(blocks(), None)
 
 
-def _digest(path: Path, advance) -> str:
-    digest = hashlib.sha256()
+def _local_blocks(path: Path) -> Iterator[memoryview]:
     buffer = bytearray(_BLOCK)
     view = memoryview(buffer)
     with path.open("rb", buffering=0) as handle:
-        while True:
-            count = handle.readinto(buffer)
-            if not count:
-                break
-            digest.update(view[:count])
-            if advance is not None:
-                advance(count)
+        while count := handle.readinto(buffer):
+            yield view[:count]
+
+
+def _digest(blocks: Iterator, advance) -> str:
+    digest = hashlib.sha256()
+    for block in blocks:
+        digest.update(block)
+        if advance is not None:
+            advance(len(block))
     return digest.hexdigest()
 
 
-def file_record(path: Path, root: Path, *, digest: bool = True) -> dict:
-    """{path (relative to root), size, sha256 (None when digests were not asked for)}."""
-    return {"path": path.relative_to(root).as_posix() if path != root else path.name, "size": path.stat().st_size,
-            "sha256": sha256_file(path) if digest else None}
+def file_record(file: ModelFile, *, digest: bool = True) -> dict:
+    """{path (relative to the model's root), size, sha256 (None when digests were not asked for), bytes_read (what the facts
+    readers fetched from it; the digest's own pass over all `size` bytes is not counted; None where it could not be counted)}."""
+    sha256 = model_file_sha256(file) if digest else None
+    return {"path": file.label, "size": file.size, "sha256": sha256, "bytes_read": file.bytes_read if file.counted else None}

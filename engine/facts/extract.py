@@ -1,4 +1,7 @@
-"""extract_facts(path): a model file or folder -> Facts, every value with its source.
+"""extract_facts(location): a model file or folder, on this disk or behind a URI -> Facts, every value with its source.
+
+Files are opened by engine.storage (one opener for paths and URIs): headers come by ranged reads, and each file's
+record in the facts says how many bytes its readers fetched.
 
 Order of evidence: what the tensor table proves wins (engine.facts.architectures: one table per family,
 packed quantized modules unpacked first by engine.facts.packed); the weights' own header (GGUF keys) and the
@@ -11,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from engine.errors import CorruptFile, ModelLakeError, NotFound, UnsupportedFormat, UsageError
+from engine.errors import CorruptFile, ModelLakeError, NotFound, UnsupportedFormat
 from engine.facts.configs import (ADAPTER_CONFIG, HF_CONFIG, ST_MODULES, apply_adapter_config, apply_hf_config, apply_lora_tensors,
                                   apply_sentence_transformers)
 from engine.facts.digest import file_record
@@ -21,41 +24,35 @@ from engine.facts.openclip import apply_openclip
 from engine.facts.packed import quantization_name, unpack_quantized
 from engine.facts.record import Facts
 from engine.facts.tensors import TensorInfo, count_parameters, dominant_dtype, dtype_elements
-from engine.files import require_regular_file
 from engine.storable import INT64, unstorable
+from engine.storage import ModelFile, ModelTree, open_tree
 
 CONFIG_FILES = (ADAPTER_CONFIG, HF_CONFIG, ST_MODULES)
-MAX_MODEL_FILES = 10_000  # sharded checkpoints hold hundreds; a folder with more is not a model, and is not walked further
 T = TypeVar("T")
 
 
-def extract_facts(path: str | Path, *, digest: bool = True) -> Facts:
-    """Facts from a model file or directory. `digest=False` skips the sha256 of each file (headers only)."""
-    path = Path(path)
-    if not path.exists():
-        raise NotFound(f"no model file or directory at {path}")
-    root = path if path.is_dir() else path.parent
-    files = model_files(path)
+def extract_facts(location: str | Path, *, digest: bool = True, block_bytes: int | None = None) -> Facts:
+    """Facts from a model file or directory (a path or a URI). `digest=False` skips the sha256 of each file (headers only);
+    `block_bytes`: the first ranged read of each header (default MODELLAKE_READ_BLOCK_BYTES, 64 KiB)."""
+    tree = open_tree(location, block_bytes)  # on this disk: regular files only, and a bounded count (engine.storage.model_files)
+    files = tree.files
     detected = {file: reading(str(file), "model file", lambda: detect_format(file)) for file in files}
-    if path.is_file() and detected[path] is None:
+    if tree.single and detected[files[0]] is None:
         # the message says what the file is not, never what it holds: a server must not read files back to its callers
-        raise UnsupportedFormat(f"{path}: not a model file this lake reads ({', '.join(f.name for f in FORMATS)}): its first bytes match "
+        raise UnsupportedFormat(f"{files[0]}: not a model file this lake reads ({', '.join(f.name for f in FORMATS)}): its first bytes match "
                                 f"none of their signatures and its name none of their suffixes")
     facts = Facts()
-
-    def label(file: Path) -> str:
-        return file.relative_to(root).as_posix()
-
-    tensors = _read_weights(detected, facts, label)
-    _apply_configs(root, facts, label)
+    labels = {str(file.location): file.label for file in files}  # what a tensor table points at -> how facts name the file
+    tensors = _read_weights(detected, facts, tree, labels)
+    _apply_configs(tree, facts)
     if tensors:
-        reading(", ".join(sorted({label(t.file) for t in tensors})[:3]), "tensor table", lambda: _apply_tensors(tensors, facts))
-    if facts.format is None and not any((root / name).is_file() for name in CONFIG_FILES):
-        raise UnsupportedFormat(f"{path}: no model files found (weights: {', '.join(f.name for f in FORMATS)}; or {', '.join(CONFIG_FILES)})")
-    facts.files = [file_record(file, root, digest=digest) for file in files]
+        reading(", ".join(sorted({labels.get(str(t.file), str(t.file)) for t in tensors})[:3]), "tensor table", lambda: _apply_tensors(tensors, facts))
+    if facts.format is None and not any(tree.file(name) is not None for name in CONFIG_FILES):
+        raise UnsupportedFormat(f"{tree.location}: no model files found (weights: {', '.join(f.name for f in FORMATS)}; or {', '.join(CONFIG_FILES)})")
+    facts.files = [file_record(file, digest=digest) for file in files]
     weights = [record["size"] for file, record in zip(files, facts.files) if detected[file] is not None]
     facts.record("size_bytes", sum(weights) if weights else None, f"bytes of the {len(weights)} weight file(s)")
-    _check_storable(path, facts)
+    _check_storable(location, facts)
     return facts
 
 
@@ -75,32 +72,18 @@ def reading(where: str, what: str, action: Callable[[], T]) -> T:
         raise CorruptFile(f"{where}: not a readable {what} ({type(error).__name__}: {str(error)[:300]})") from None
 
 
-def model_files(path: Path) -> list[Path]:
-    """The file itself (refused unless regular), or every regular file under the folder (hidden files and folders
-    skipped; FIFOs, devices and sockets inside are not model files and are never opened)."""
-    if not path.is_dir():
-        require_regular_file(path, "model file")
-        return [path]
-    found = []
-    for file in path.rglob("*"):
-        if file.is_file() and not any(part.startswith((".", "__pycache__")) for part in file.relative_to(path).parts):
-            found.append(file)
-            if len(found) > MAX_MODEL_FILES:
-                raise UsageError(f"{path}: more than {MAX_MODEL_FILES:,} files; a model folder holds weights and configs, not a whole tree")
-    return sorted(found)
-
-
-def _check_table(tensors: list[TensorInfo], label) -> None:
+def _check_table(tensors: list[TensorInfo], labels: dict[str, str]) -> None:
     """What every format's tensor table must hold, whatever parser built it: names that are text, dimensions >= 0."""
     for info in tensors:
+        label = labels.get(str(info.file), str(info.file))
         problem = next(unstorable(info.name), None)
         if problem or not isinstance(info.name, str):
-            raise CorruptFile(f"{label(info.file)}: tensor name {str(info.name)[:80]!r} {problem[1] if problem else 'is not text'}")
+            raise CorruptFile(f"{label}: tensor name {str(info.name)[:80]!r} {problem[1] if problem else 'is not text'}")
         if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in info.shape):
-            raise CorruptFile(f"{label(info.file)}: tensor {info.name} has shape {list(info.shape)}: dimensions are non-negative integers")
+            raise CorruptFile(f"{label}: tensor {info.name} has shape {list(info.shape)}: dimensions are non-negative integers")
 
 
-def _check_storable(path: Path, facts: Facts) -> None:
+def _check_storable(location: str | Path, facts: Facts) -> None:
     """Facts reach the store: a value it cannot hold (NUL in a name, NaN in a config, 10^30 parameters) is the file's
     fault, reported with the source that stated it."""
     problem = next(unstorable(facts.to_dict(), max_int=INT64), None)
@@ -108,35 +91,35 @@ def _check_storable(path: Path, facts: Facts) -> None:
         where, why = problem
         source = facts.sources.get(str(where[0])) if where and where[0] in facts.values else None
         dotted = ".".join(map(str, where))
-        raise CorruptFile(f"{path}: the model files state a value the lake cannot store, facts.{dotted}" + (f" ({source})" if source else "") + f": {why}")
+        raise CorruptFile(f"{location}: the model files state a value the lake cannot store, facts.{dotted}" + (f" ({source})" if source else "") + f": {why}")
 
 
-def _read_weights(detected: dict[Path, WeightFormat | None], facts: Facts, label) -> list[TensorInfo]:
+def _read_weights(detected: dict[ModelFile, WeightFormat | None], facts: Facts, tree: ModelTree, labels: dict[str, str]) -> list[TensorInfo]:
     """The preferred format's tensor table; every pickle-based file is read too, for the security scan."""
     primary = next((fmt for fmt in FORMATS if fmt in detected.values()), None)
     tensors: list[TensorInfo] = []
     for fmt in FORMATS:
         files = [file for file, found in detected.items() if found is fmt]
         if files and (fmt is primary or fmt.pickled):
-            table = reading(", ".join(label(file) for file in files[:3]), f"{fmt.name} file", lambda: fmt.read(files, facts, label))
-            _check_table(table, label)
+            table = reading(", ".join(file.label for file in files[:3]), f"{fmt.name} file", lambda: fmt.read(files, facts, tree))
+            _check_table(table, labels)
             if fmt is primary:
                 tensors = table
     facts.format = primary.name if primary else None
     return tensors
 
 
-# config file -> how its facts are applied (file, its label, the facts, the label function)
-CONFIG_READERS = ((ADAPTER_CONFIG, lambda file, where, facts, label: apply_adapter_config(file, where, facts)),
-                  (HF_CONFIG, lambda file, where, facts, label: apply_hf_config(file, where, facts)),
-                  (ST_MODULES, lambda file, where, facts, label: apply_sentence_transformers(file.parent, label, facts)))
+# config file -> how its facts are applied (the file, the model's tree, the facts)
+CONFIG_READERS = ((ADAPTER_CONFIG, lambda file, tree, facts: apply_adapter_config(file, file.label, facts)),
+                  (HF_CONFIG, lambda file, tree, facts: apply_hf_config(file, file.label, facts)),
+                  (ST_MODULES, lambda file, tree, facts: apply_sentence_transformers(tree, facts)))
 
 
-def _apply_configs(root: Path, facts: Facts, label) -> None:
+def _apply_configs(tree: ModelTree, facts: Facts) -> None:
     for name, apply in CONFIG_READERS:
-        file = root / name
-        if file.is_file():
-            reading(label(file), name, lambda: apply(file, label(file), facts, label))
+        file = tree.file(name)
+        if file is not None:
+            reading(file.label, name, lambda: apply(file, tree, facts))
 
 
 def _apply_tensors(tensors: list[TensorInfo], facts: Facts) -> None:

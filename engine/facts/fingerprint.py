@@ -7,12 +7,12 @@ why lineage has no sketch for it rather than silently having none.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from engine.errors import NotFound
-from engine.facts.extract import model_files
 from engine.facts.formats import detect_format
 from engine.storable import unstorable
+from engine.storage import open_tree
 
 UNAVAILABLE = "modellake-fingerprint-unavailable/1"
 REASONS = {
@@ -21,22 +21,42 @@ REASONS = {
 }
 
 
-def compute_fingerprint(path: str | Path) -> dict | None:
-    """The lineage weight sketch of a safetensors model or a GGUF file; an 'unavailable' record for pickles; None without weights."""
-    path = Path(path)
-    if not path.exists():
-        raise NotFound(f"no model file or directory at {path}")
-    detected = {file: fmt.name for file in model_files(path) if (fmt := detect_format(file)) is not None}
+def compute_fingerprint(location: str | Path) -> dict | None:
+    """The lineage weight sketch of a safetensors model or a GGUF file; an 'unavailable' record for pickles; None without weights.
+
+    A sketch reads every weight (its moments cover the whole tensor), so weights behind a URI are streamed to a temporary
+    copy first, each file once, and the copy is sketched."""
+    tree = open_tree(location)
+    detected = {file: fmt.name for file in tree.files if (fmt := detect_format(file)) is not None}
+    safetensors = [file for file, name in detected.items() if name == "safetensors"]
     gguf = [file for file, name in detected.items() if name == "gguf"]
-    sketchable = path if "safetensors" in detected.values() else gguf[0] if len(gguf) == 1 else None
-    if sketchable is not None:
+    sketched = safetensors or (gguf if len(gguf) == 1 else [])
+    if sketched:
         from engine.lineage.sketch import weight_sketch
 
-        sketch = weight_sketch(sketchable)
+        if tree.local:
+            sketch = weight_sketch(Path(tree.root) if safetensors and not tree.single else Path(sketched[0].path))
+        else:
+            with contextlib.ExitStack() as copies:
+                paths = [copies.enter_context(file.local_copy()) for file in sketched]
+                sketch = weight_sketch(paths[0] if len(paths) == 1 else _linked_folder(paths, copies))
         broken = next(unstorable(sketch), None)
         if broken:  # NaN or infinite weights (a diverged run, an fp16 overflow): no sketch to compare, and none to store
-            return {"format": UNAVAILABLE, "source_format": detected.get(sketchable, "safetensors"),
+            return {"format": UNAVAILABLE, "source_format": "safetensors" if safetensors else "gguf",
                     "reason": f"the weights hold values no sketch can summarise ({'.'.join(map(str, broken[0]))}: {broken[1]})"}
         return sketch
     source = next((name for name in REASONS if name in detected.values()), None)
     return {"format": UNAVAILABLE, "source_format": source, "reason": REASONS[source]} if source else None
+
+
+def _linked_folder(paths: list[Path], copies: contextlib.ExitStack) -> Path:
+    """One folder holding the copies (the sketch of a sharded model reads its folder), by hard links: no second copy."""
+    import os
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="modellake-shards-"))
+    copies.callback(shutil.rmtree, folder, ignore_errors=True)
+    for path in paths:
+        os.link(path, folder / path.name)
+    return folder

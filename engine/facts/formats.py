@@ -1,16 +1,17 @@
 """The weight formats: how each is recognised (magic bytes first, then the file name) and read into facts.
 
-Every reader takes the files of its format and the Facts being built, records what its headers state,
-and returns the tensor table. The table order is the preference order: when a folder holds several
+Every reader takes the files of its format (engine.storage ModelFiles: ranged, counted reads, local or by URI), the
+Facts being built and the model's tree (for the files beside them), records what its headers state, and returns the
+tensor table. The table order is the preference order: when a folder holds several
 formats (model.safetensors next to pytorch_model.bin), the first one gives the tensors, and every
 pickle-based file is still read, because the security scan must see all of them.
 """
 from __future__ import annotations
 
+import posixpath
 import struct
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from engine.errors import UsageError
@@ -19,16 +20,16 @@ from engine.facts.pytorch import ZIP_MAGIC, read_pickle_file, read_torch_zip
 from engine.facts.record import Facts
 from engine.facts.safetensors import INDEX_FILE, SINGLE_FILE, read_safetensors, shard_map
 from engine.facts.tensors import TensorInfo
+from engine.storage import ModelFile, ModelTree
 
-Label = Callable[[Path], str]
 TORCH_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt")
 
 
-def read_safetensors_files(files: list[Path], facts: Facts, label: Label) -> list[TensorInfo]:
+def read_safetensors_files(files: list[ModelFile], facts: Facts, tree: ModelTree) -> list[TensorInfo]:
     """The tensor table a loader would build: for a sharded folder, the shards its index names, each tensor once."""
     tensors, metadata = [], {}
-    for folder in sorted({file.parent for file in files}):
-        found, meta = _read_folder(folder, [file for file in files if file.parent == folder], facts, label)
+    for folder in sorted({posixpath.dirname(file.label) for file in files}):
+        found, meta = _read_folder(tree, folder, [file for file in files if posixpath.dirname(file.label) == folder], facts)
         tensors.extend(found)
         metadata.update(meta)
     if metadata:
@@ -36,24 +37,24 @@ def read_safetensors_files(files: list[Path], facts: Facts, label: Label) -> lis
     return tensors
 
 
-def _read_folder(folder: Path, files: list[Path], facts: Facts, label: Label) -> tuple[list[TensorInfo], dict]:
+def _read_folder(tree: ModelTree, folder: str, files: list[ModelFile], facts: Facts) -> tuple[list[TensorInfo], dict]:
     """transformers' rule: model.safetensors if present, else the shards of model.safetensors.index.json. Where the index and
     the shards disagree the facts follow the index (what gets loaded) and each disagreement is an integrity finding."""
-    weight_map = shard_map(folder)
-    if weight_map is None or (folder / SINGLE_FILE) in files:
-        return read_safetensors(files)
-    index = label(folder / INDEX_FILE)
-    named = sorted(set(weight_map.values()))
+    weight_map = shard_map(tree, folder)
     present = {file.name: file for file in files}
+    if weight_map is None or SINGLE_FILE in present:
+        return read_safetensors(files)
+    index = posixpath.join(folder, INDEX_FILE)
+    named = sorted(set(weight_map.values()))
     problems = facts.integrity
     for shard in named:
         if shard not in present:
             count = sum(1 for value in weight_map.values() if value == shard)
-            problems.append(_problem("missing-shard", label(folder / shard), None, f"{index} names shard {shard}, holding {count} tensors, "
-                                                                                     "which is not in the folder"))
+            problems.append(_problem("missing-shard", posixpath.join(folder, shard), None, f"{index} names shard {shard}, holding {count} "
+                                                                                           "tensors, which is not in the folder"))
     for name, file in sorted(present.items()):
         if name not in named:
-            problems.append(_problem("unindexed-shard", label(file), None, f"{label(file)} is not named by {index}: a loader never reads it"))
+            problems.append(_problem("unindexed-shard", file.label, None, f"{file.label} is not named by {index}: a loader never reads it"))
     tables = {name: read_safetensors([present[name]]) for name in named if name in present}
     holders: dict[str, list[str]] = {}
     for shard, (found, _) in tables.items():
@@ -77,12 +78,12 @@ def _problem(kind: str, file: str, tensor: str | None, problem: str) -> dict:
     return {"kind": kind, "file": file, "tensor": tensor, "problem": problem}
 
 
-def read_gguf_file(files: list[Path], facts: Facts, label: Label) -> list[TensorInfo]:
+def read_gguf_file(files: list[ModelFile], facts: Facts, tree: ModelTree) -> list[TensorInfo]:
     if len(files) > 1:
-        raise UsageError(f"{len(files)} GGUF files ({', '.join(label(f) for f in files)}): inspect one file at a time")
+        raise UsageError(f"{len(files)} GGUF files ({', '.join(f.label for f in files)}): inspect one file at a time")
     file = files[0]
     header = read_gguf(file)
-    values, where = header.values, label(file)
+    values, where = header.values, file.label
     arch = values.get("general.architecture")
     facts.record("architecture", arch.lower() if isinstance(arch, str) else None, f"{where}:general.architecture")
     for fact, key in ARCH_KEYS.items():
@@ -103,43 +104,55 @@ def read_gguf_file(files: list[Path], facts: Facts, label: Label) -> list[Tensor
     return header.tensors
 
 
-def _read_pickles(reader) -> Callable[[list[Path], Facts, Label], list[TensorInfo]]:
-    def read(files: list[Path], facts: Facts, label: Label) -> list[TensorInfo]:
+def _read_pickles(reader) -> Callable[[list[ModelFile], Facts, ModelTree], list[TensorInfo]]:
+    """Pickle-based files are read whole: by the lake's own walk and by the three scanners, which take a file on this disk
+    (a file behind a URI is streamed to a temporary copy once; its tensor table still names the URI)."""
+    def read(files: list[ModelFile], facts: Facts, tree: ModelTree) -> list[TensorInfo]:
         from engine.facts.scanners import cross_check, union_findings
 
         tensors = []
         for file in files:
-            checkpoint, where = reader(file), label(file)
-            own = [f | {"file": where + f["file"][len(file.name):]} for f in checkpoint.findings]
-            verdicts = cross_check(file, None if checkpoint.layout == "torch-zip" else _head(file, checkpoint.pickled_bytes))
+            where = file.label
+            with file.local_copy() as path:
+                checkpoint = reader(path)
+                own = [f | {"file": where + f["file"][len(path.name):]} for f in checkpoint.findings]
+                verdicts = cross_check(path, None if checkpoint.layout == "torch-zip" else _head(path, checkpoint.pickled_bytes))
+            if tree.local:
+                file.counted = False  # read through a memory map and by the scanners' own opens: not counted, reported as null
             facts.findings.extend(own + union_findings(where, verdicts, own))
             facts.scanners[where] = verdicts
             if checkpoint.errors:
                 facts.metadata.setdefault("pickle_errors", {})[where] = checkpoint.errors
-            tensors.extend(checkpoint.tensors)
+            tensors.extend(info if tree.local else _pointing_at(info, file) for info in checkpoint.tensors)
             facts.metadata.setdefault("pickle_layouts", {})[where] = checkpoint.layout
         return tensors
 
     return read
 
 
-def _head(file: Path, size: int) -> bytes:
-    with file.open("rb") as handle:
+def _pointing_at(info: TensorInfo, file: ModelFile) -> TensorInfo:
+    from dataclasses import replace
+
+    return replace(info, file=file.location)
+
+
+def _head(path, size: int) -> bytes:
+    with open(path, "rb") as handle:
         return handle.read(size)
 
 
-def _safetensors_prefix(file: Path, head: bytes) -> bool:
-    return len(head) >= 9 and head[8:9] == b"{" and 8 + struct.unpack("<Q", head[:8])[0] <= file.stat().st_size
+def _safetensors_prefix(file: ModelFile, head: bytes) -> bool:
+    return len(head) >= 9 and head[8:9] == b"{" and 8 + struct.unpack("<Q", head[:8])[0] <= file.size
 
 
-def _torch_zip(file: Path, head: bytes) -> bool:
+def _torch_zip(file: ModelFile, head: bytes) -> bool:
     """A zip is a torch checkpoint when named like one or when it holds a data.pkl (other zips are not weights)."""
     if head[:4] != ZIP_MAGIC:
         return False
     if file.name.lower().endswith(TORCH_SUFFIXES):
         return True
     try:
-        with zipfile.ZipFile(file) as archive:
+        with file.open() as handle, zipfile.ZipFile(handle) as archive:  # the central directory, by ranged reads
             return any(name.endswith("data.pkl") for name in archive.namelist())
     except zipfile.BadZipFile:
         return False
@@ -148,9 +161,9 @@ def _torch_zip(file: Path, head: bytes) -> bool:
 @dataclass(frozen=True)
 class WeightFormat:
     name: str
-    magic: Callable[[Path, bytes], bool]  # (file, its first 16 bytes) -> is this format
+    magic: Callable[[ModelFile, bytes], bool]  # (file, its first 16 bytes) -> is this format
     suffixes: tuple[str, ...]
-    read: Callable[[list[Path], Facts, Label], list[TensorInfo]]
+    read: Callable[[list[ModelFile], Facts, ModelTree], list[TensorInfo]]
     pickled: bool = False  # pickle-based: scanned for unsafe imports
 
 
@@ -163,10 +176,9 @@ FORMATS = (
 )
 
 
-def detect_format(file: Path) -> WeightFormat | None:
+def detect_format(file: ModelFile) -> WeightFormat | None:
     """The format whose magic bytes the file starts with; else the one its name ends with; else None."""
-    with file.open("rb") as handle:
-        head = handle.read(16)
+    head = file.head(16)
     for candidate in FORMATS:
         if candidate.magic(file, head):
             return candidate

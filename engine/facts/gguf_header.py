@@ -1,10 +1,12 @@
 """GGUF: the key-value header and tensor infos, read in one pass that skips array bodies.
 
 `gguf.GGUFReader` decodes every array it meets, and a tokenizer's 49k tokens and merges cost it about 3 s;
-the facts need only each array's length. This reader walks the header once over a memory map: scalars and
-strings are decoded, fixed-size arrays are skipped by arithmetic, string arrays by hopping from one length
-prefix to the next. Every length is checked against the file before it is used, so a lying header is a
-CorruptFile naming the key, never a huge allocation or a read past the end. Tensor data is never touched.
+the facts need only each array's length. This reader walks the header once: scalars and strings are decoded,
+fixed-size arrays are skipped by arithmetic, string arrays by hopping from one length prefix to the next. The
+bytes come by ranged reads of the file's start (engine.storage: the first block, then twice as much each time the
+walk needs more), so a header costs about its own size whether the file is local or in an object store. Every
+length is checked against the file before it is used, so a lying header is a CorruptFile naming the key, never a
+huge allocation or a read past the end. Tensor data is never touched.
 
 The tables of value types, ggml block sizes and file types are gguf's own (`gguf/constants.py`, the
 format's reference), loaded without the rest of the gguf package, whose reader, writer and quantizers the
@@ -13,7 +15,6 @@ facts do not need (they import numpy and cost about 75 ms more at every cold sta
 from __future__ import annotations
 
 import importlib.util
-import mmap
 import re
 import struct
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from engine.errors import CorruptFile, UnsupportedFormat
 from engine.facts.tensors import TensorInfo
+from engine.storage import ModelFile, one_file
 
 # fact -> header key under the architecture's namespace
 ARCH_KEYS = {
@@ -67,33 +69,52 @@ def gguf_constants():
 
 
 class _Cursor:
-    """Bounds-checked reads from the memory map; every failure names the file and what was being read."""
+    """Bounds-checked reads from the file's start, fetched as far as the walk needs; every failure names the file and what was
+    being read."""
 
-    def __init__(self, data, file: Path):
-        self.data, self.file, self.size, self.at = data, file, len(data), 0
+    def __init__(self, file: ModelFile):
+        self.file, self.size, self.at = file, file.size, 0
+        self.data = bytearray()  # the file's first len(data) bytes
         self._lanes: list[memoryview] | None = None
         self._views: list[memoryview] = []
 
+    def _fetch(self, end: int) -> None:
+        """Hold at least the first `end` bytes (never past the file): the first block, then at least doubling."""
+        if end <= len(self.data):
+            return
+        self.close()  # a bytearray with views on it cannot grow
+        target = min(self.size, max(end, 2 * len(self.data), self.file.tree.block_bytes))
+        self.data += self.file.read_at(len(self.data), target - len(self.data))
+
     def _hop(self, count: int, what: str) -> int:
         """The offset after `count` length-prefixed strings. Each length is read as a uint64 from one of eight views of the
-        map, one per byte alignment (`lanes[at % 8][at // 8]`): a third faster than struct.unpack_from, which matters for
-        the 100k token and merge strings of a tokenizer; still exact, every length read in full."""
-        if self._lanes is None:
-            self._views = [memoryview(self.data)]
-            self._views += [self._views[0][k:k + (self.size - k) // 8 * 8] for k in range(8)]
-            self._lanes = [view.cast("Q") for view in self._views[1:]]
-        lanes, at = self._lanes, self.at
-        try:
-            for _ in range(count):
-                at += 8 + lanes[at & 7][at >> 3]
-        except IndexError:
-            at = self.size + 1
+        bytes held, one per byte alignment (`lanes[at % 8][at // 8]`): a third faster than struct.unpack_from, which matters
+        for the 100k token and merge strings of a tokenizer; still exact, every length read in full. A view that ends
+        (IndexError) means more bytes are needed: they are fetched and the hop goes on from the string it stopped at."""
+        at, done = self.at, 0
+        while done < count:
+            if at + 8 > self.size:
+                raise self.fail(f"{what}: string array runs past the end of the file")
+            self._fetch(at + 8)
+            if self._lanes is None:
+                self._views = [memoryview(self.data)]
+                held = len(self.data)
+                self._views += [self._views[0][k:k + (held - k) // 8 * 8] for k in range(8)]
+                self._lanes = [view.cast("Q") for view in self._views[1:]]
+            lanes = self._lanes
+            index = done
+            try:
+                for index in range(done, count):
+                    at += 8 + lanes[at & 7][at >> 3]
+                done = count
+            except IndexError:
+                done = index
         if at > self.size:
             raise self.fail(f"{what}: string array runs past the end of the file")
         return at
 
     def close(self) -> None:
-        """The views pin the memory map: release them before it closes."""
+        """The views pin the buffer: release them before it grows or goes."""
         for view in (self._lanes or []) + self._views[::-1]:
             view.release()
         self._lanes, self._views = None, []
@@ -101,9 +122,15 @@ class _Cursor:
     def fail(self, what: str) -> CorruptFile:
         return CorruptFile(f"{self.file}: {what} (at byte {self.at:,} of {self.size:,}; truncated or corrupt)")
 
+    def bound(self, count: int, what: str) -> None:
+        """`count` more bytes are inside the file (checked before a skip or an allocation, without fetching them)."""
+        if count < 0 or self.at + count > self.size:
+            raise self.fail(f"{what} needs {count:,} bytes past the end of the file")
+
     def need(self, count: int, what: str) -> None:
         if count < 0 or self.at + count > self.size:
             raise self.fail(f"{what} needs {count:,} bytes past the end of the file")
+        self._fetch(self.at + count)
 
     def u32(self, what: str) -> int:
         self.need(4, what)
@@ -120,7 +147,7 @@ class _Cursor:
     def string(self, what: str) -> str:
         length = self.u64(what)
         self.need(length, what)
-        raw = self.data[self.at:self.at + length]
+        raw = bytes(self.data[self.at:self.at + length])
         self.at += length
         try:
             return raw.decode("utf-8")
@@ -137,13 +164,13 @@ class _Cursor:
 
     def skip_array(self, kind: int, count: int, what: str) -> None:
         if kind in _SCALARS:
-            self.need(count * struct.calcsize(_SCALARS[kind]), what)
+            self.bound(count * struct.calcsize(_SCALARS[kind]), what)
             self.at += count * struct.calcsize(_SCALARS[kind])
         elif kind == _STRING:
-            self.need(count * 8, what)  # each element is at least its 8-byte length
+            self.bound(count * 8, what)  # each element is at least its 8-byte length
             self.at = self._hop(count, what)
         elif kind == _ARRAY:
-            self.need(count * 12, what)  # each inner array is at least its type and length
+            self.bound(count * 12, what)  # each inner array is at least its type and length
             for index in range(count):  # arrays of arrays: rare, walked element by element
                 inner, inner_count = self.u32(what), self.u64(what)
                 self.skip_array(inner, inner_count, f"{what}[{index}]")
@@ -151,21 +178,20 @@ class _Cursor:
             raise self.fail(f"{what} has array element type {kind}, which GGUF does not define")
 
 
-def read_gguf(file: Path) -> GGUFHeader:
+def read_gguf(file: ModelFile | Path) -> GGUFHeader:
     """Scalar header values (arrays as their lengths) and the tensor table, every offset checked against the file."""
-    with file.open("rb") as handle:
-        size = file.stat().st_size
-        if size < 24:
-            raise CorruptFile(f"{file}: {size} bytes is too short for a GGUF header (truncated or corrupt)")
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            cursor = _Cursor(data, file)
-            try:
-                return _read(cursor)
-            finally:
-                cursor.close()
+    file = one_file(file)
+    if file.size < 24:
+        raise CorruptFile(f"{file}: {file.size} bytes is too short for a GGUF header (truncated or corrupt)")
+    cursor = _Cursor(file)
+    try:
+        return _read(cursor)
+    finally:
+        cursor.close()
 
 
 def _read(cursor: _Cursor) -> GGUFHeader:
+    cursor.need(4, "magic")
     if cursor.data[:4] != b"GGUF":
         raise cursor.fail("no GGUF magic")
     cursor.at = 4
@@ -224,7 +250,7 @@ def _tensor(cursor: _Cursor, base: int, name: str, ne: tuple[int, ...], kind: in
     end = start + count // block * type_size
     if end > cursor.size:
         raise CorruptFile(f"{cursor.file}: tensor {name} ends at byte {end:,}, past the end of the file ({cursor.size:,} bytes)")
-    return TensorInfo(name, qtype.name, tuple(reversed(ne)), cursor.file, start, end)  # ggml lists the fastest dimension first
+    return TensorInfo(name, qtype.name, tuple(reversed(ne)), cursor.file.location, start, end)  # ggml lists the fastest dimension first
 
 
 def quantization_name(file_type: int | None) -> tuple[str | None, str | None]:

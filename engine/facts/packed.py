@@ -193,9 +193,9 @@ def _read_json_tensor(info: TensorInfo) -> dict:
     """bitsandbytes packs its quant state as the UTF-8 bytes of a JSON object in a U8 tensor."""
     if info.end - info.start > 1 << 16:
         raise CorruptFile(f"{info.file}: {info.name}: a quant state of {info.end - info.start:,} bytes is not a bitsandbytes quant state")
-    with info.file.open("rb") as handle:
-        handle.seek(info.start)
-        raw = handle.read(info.end - info.start)
+    from engine.storage import one_file
+
+    raw = one_file(info.file).read_at(info.start, info.end - info.start)  # a path or a URI: one ranged read of a few hundred bytes
     try:
         state = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -1,7 +1,8 @@
 """safetensors: the 8-byte length and JSON header give every tensor's name, dtype, shape and byte range.
 
-Only the header is read, never the tensor data, so a 2 GB file costs what a 20 MB one does. Every claim
-the header makes is checked against the file (length, offsets inside the data section) before it is used.
+Only the header is read, never the tensor data, so a 2 GB file costs what a 20 MB one does: one ranged read of the
+first block (engine.storage), and a second for the rest of a header longer than that. Every claim the header makes is
+checked against the file (length, offsets inside the data section) before it is used.
 """
 from __future__ import annotations
 
@@ -11,25 +12,26 @@ from pathlib import Path
 from engine.errors import CorruptFile, UnsupportedFormat
 from engine.facts.tensors import DTYPES, TensorInfo
 from engine.storable import loads_strict
+from engine.storage import ModelFile, ModelTree, one_file
 
 MAX_HEADER_BYTES = 100 * 1024 * 1024  # the safetensors library's own limit
 INDEX_FILE = "model.safetensors.index.json"
 SINGLE_FILE = "model.safetensors"  # transformers loads it in preference to an index beside it
 
 
-def read_safetensors_header(file: Path) -> tuple[list[TensorInfo], dict]:
+def read_safetensors_header(file: ModelFile | Path) -> tuple[list[TensorInfo], dict]:
     """The tensor table and the `__metadata__` of one safetensors file (CorruptFile when the header lies)."""
-    size = file.stat().st_size
-    with file.open("rb") as handle:
-        prefix = handle.read(8)
-        if len(prefix) < 8:
-            raise CorruptFile(f"{file}: {len(prefix)} bytes is too short for a safetensors header (8-byte length first)")
-        (length,) = struct.unpack("<Q", prefix)
-        if length > MAX_HEADER_BYTES:
-            raise CorruptFile(f"{file}: header claims {length:,} bytes, above the {MAX_HEADER_BYTES:,}-byte limit")
-        if 8 + length > size:
-            raise CorruptFile(f"{file}: header claims {length:,} bytes but the file holds only {size - 8:,} after the length")
-        raw = handle.read(length)
+    file = one_file(file)
+    size = file.size
+    first = file.read_at(0, file.tree.block_bytes)
+    if len(first) < 8:
+        raise CorruptFile(f"{file}: {len(first)} bytes is too short for a safetensors header (8-byte length first)")
+    (length,) = struct.unpack("<Q", first[:8])
+    if length > MAX_HEADER_BYTES:
+        raise CorruptFile(f"{file}: header claims {length:,} bytes, above the {MAX_HEADER_BYTES:,}-byte limit")
+    if 8 + length > size:
+        raise CorruptFile(f"{file}: header claims {length:,} bytes but the file holds only {size - 8:,} after the length")
+    raw = first[8:8 + length] + (file.read_at(len(first), 8 + length - len(first)) if 8 + length > len(first) else b"")
     try:
         header = loads_strict(raw)
     except RecursionError:
@@ -50,7 +52,7 @@ def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _tensor(file: Path, name: str, entry: object, base: int, size: int) -> TensorInfo:
+def _tensor(file: ModelFile, name: str, entry: object, base: int, size: int) -> TensorInfo:
     if not isinstance(entry, dict) or not {"dtype", "shape", "data_offsets"} <= set(entry):
         raise CorruptFile(f"{file}: tensor {name} is {str(entry)[:80]}, not an entry with dtype, shape and data_offsets")
     dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
@@ -67,16 +69,16 @@ def _tensor(file: Path, name: str, entry: object, base: int, size: int) -> Tenso
         raise CorruptFile(f"{file}: tensor {name} claims bytes {start}..{end}: its end comes before its start")
     if base + end > size:
         raise CorruptFile(f"{file}: tensor {name} claims bytes {start}..{end} of the data section, outside the file ({size - base:,} data bytes)")
-    info = TensorInfo(name, dtype, shape, file, base + start, base + end)
+    info = TensorInfo(name, dtype, shape, file.location, base + start, base + end)
     if (end - start) * 8 != info.numel * info.bits:
         raise CorruptFile(f"{file}: tensor {name} has shape {list(shape)} of {dtype} but {end - start:,} bytes")
     return info
 
 
-def shard_map(folder: Path) -> dict[str, str] | None:
-    """model.safetensors.index.json's weight_map (tensor -> shard file name), or None without an index."""
-    index = folder / INDEX_FILE
-    if not index.is_file():
+def shard_map(tree: ModelTree, folder: str) -> dict[str, str] | None:
+    """model.safetensors.index.json's weight_map (tensor -> shard file name) in `folder` (a label), or None without an index."""
+    index = tree.file(f"{folder}/{INDEX_FILE}" if folder else INDEX_FILE)
+    if index is None:
         return None
     try:
         weight_map = loads_strict(index.read_bytes())["weight_map"]
@@ -87,7 +89,7 @@ def shard_map(folder: Path) -> dict[str, str] | None:
     return weight_map
 
 
-def read_safetensors(files: list[Path]) -> tuple[list[TensorInfo], dict]:
+def read_safetensors(files: list[ModelFile]) -> tuple[list[TensorInfo], dict]:
     """Tensor tables of several files (shards) and their metadata, merged."""
     tensors, metadata = [], {}
     for file in files:

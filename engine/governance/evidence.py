@@ -20,7 +20,7 @@ from engine.cards.artifacts import CardFiles, card_files
 class Evidence:
     """What the lake learned about a submission before writing it."""
 
-    weights: Path | None = None
+    weights: Path | str | None = None  # the files' root: a local path, or a URI
     facts: dict | None = None
     fingerprint: dict | None = None
     evals: list[dict] | None = None  # rerun results made before the transaction (None: no rerun was made)
@@ -36,7 +36,7 @@ def file_facts(card: Card, weights: str | Path | None = None) -> tuple[CardFiles
         from engine.facts import extract_facts
 
         facts = extract_facts(files.root).to_dict()
-    if files.listed or files.explicit:
+    if files.explicit or len(files.listed) > len(files.unread):  # URIs left unread tell nothing, not even that they are missing
         facts = (facts or {}) | {"missing_artifacts": list(files.missing)}
     return files, facts
 
@@ -83,14 +83,15 @@ def gather_evidence(card: Card, weights: str | Path | None = None, *, rerun: boo
 
         deferred = jobs_wanted(files, rerun=rerun and bool(harness_claims(card.data)))
         if deferred:
-            facts = {"missing_artifacts": list(files.missing)} if files.listed or files.explicit else None
+            facts = {"missing_artifacts": list(files.missing)} if files.explicit or len(files.listed) > len(files.unread) else None
             return Evidence(weights=files.root, facts=facts, deferred=deferred, extra={"search": search_vectors(card.name, card.data, None)})
     files, facts = known or file_facts(card, weights)
-    evals = rerun_claims(card, files.root, facts, datasets=datasets, submitter=submitter, progress=progress) if rerun else None
+    # reruns load the model from this disk (local_root): weights behind a URI leave harness-backed claims not comparable
+    evals = rerun_claims(card, files.local_root, facts, datasets=datasets, submitter=submitter, progress=progress) if rerun else None
     fingerprint = None
     if files.root is not None:
         from engine.facts import compute_fingerprint
 
         fingerprint = compute_fingerprint(files.root)
     return Evidence(weights=files.root, facts=facts, fingerprint=fingerprint, evals=evals,
-                    extra={"search": search_vectors(card.name, card.data, files.root)})
+                    extra={"search": search_vectors(card.name, card.data, files.local_root)})

@@ -26,6 +26,7 @@ from engine.cards.artifacts import CardFiles
 from engine.jobs.limits import JobCrashed, JobTimedOut, run_limited, serve_child
 from engine.jobs.queue import QUEUE, defer_in, job_app
 from engine.store.database import Lake
+from engine.storage import Location, as_location
 from engine.store.tables import LineageEdge, ModelVersion
 
 CHILD_MODULE = "engine.governance.evidence_jobs"
@@ -40,7 +41,7 @@ class Snapshot:
     version_id: int
     ref: str
     card: Card
-    weights: Path | None
+    weights: Location | None  # a local path or a URI
     submitter: str | None = None
     datasets: object = None  # the lake's DatasetCatalog (engine.evals.lake_datasets.lake_catalog)
 
@@ -122,8 +123,10 @@ EVIDENCE_JOBS = {job.name: job for job in (
 
 
 def jobs_wanted(files: CardFiles, *, rerun: bool) -> tuple[str, ...]:
-    """The jobs a submission enqueues: facts and behaviour when it has files, reruns when asked (lineage follows facts)."""
-    return (("facts", "behaviour") if files.root is not None else ()) + (("reruns",) if rerun else ())
+    """The jobs a submission enqueues: facts when it has files, behaviour when they are on this disk (the signature runs the
+    model from local files), reruns when asked (lineage follows facts)."""
+    return (("facts",) if files.root is not None else ()) + (("behaviour",) if files.local_root is not None else ()) + \
+        (("reruns",) if rerun else ())
 
 
 def enqueue_evidence(session: Session, version: ModelVersion, evidence) -> None:
@@ -132,7 +135,7 @@ def enqueue_evidence(session: Session, version: ModelVersion, evidence) -> None:
         _add_job(session, version, name, evidence.weights)
 
 
-def _add_job(session: Session, version: ModelVersion, name: str, weights: Path | None) -> None:
+def _add_job(session: Session, version: ModelVersion, name: str, weights: Location | None) -> None:
     url = session.get_bind().url.render_as_string(hide_password=False)
     job_id = defer_in(session, evidence_app(url), f"lake:evidence.{name}", version_id=version.id, weights=str(weights) if weights else None)
     current = version.evidence or {"state": PENDING, "jobs": {}}
@@ -152,8 +155,8 @@ def run_job(url: str, name: str, version_id: int, weights: str | None) -> dict:
             version = session.get(ModelVersion, version_id)
             if version is None or _job_state(version, name) != PENDING:
                 return {"skipped": "the version is gone" if version is None else f"{name} is already {_job_state(version, name)}"}
-            snapshot = Snapshot(version.id, version.ref, card_from_dict(version.card, source=version.source), Path(weights) if weights else None,
-                                version.submitted_by, lake_catalog(lake))
+            snapshot = Snapshot(version.id, version.ref, card_from_dict(version.card, source=version.source),
+                                as_location(weights) if weights else None, version.submitted_by, lake_catalog(lake))
         gathered = job.gather(snapshot)
         with lake.transaction() as session:
             version = _locked(session, version_id)

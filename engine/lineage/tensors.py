@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import NotFound, UnsupportedFormat
-from engine.facts.extract import model_files
 from engine.facts.safetensors import read_safetensors_header
 from engine.facts.tensors import TensorInfo, count_parameters
+from engine.storage import model_files
 
 # safetensors dtype -> numpy type of the stored bytes; BF16 is widened to float32 by a bit shift, FP8 is read as its bytes
 STORED = {"F64": np.float64, "F32": np.float32, "F16": np.float16, "BF16": np.uint16, "I64": np.int64, "I32": np.int32, "I16": np.int16,

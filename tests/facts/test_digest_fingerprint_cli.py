@@ -74,7 +74,9 @@ def test_submit_with_weights_stores_facts_and_fingerprint(lake_env, tmp_path, mo
     with lake_env.transaction() as session:
         version = session.scalars(select(ModelVersion)).one()
         assert (version.facts["format"], version.facts["parameters"], version.facts["layers"]) == ("safetensors", 32, 2)
-        assert version.facts["files"] == [{"path": "model.safetensors", "size": weights.stat().st_size, "sha256": sha256_file(weights)}]
+        size = weights.stat().st_size
+        assert version.facts["files"] == [{"path": "model.safetensors", "size": size, "sha256": sha256_file(weights),
+                                           "bytes_read": 16 + size}]  # the format check, then the file (smaller than one block)
         assert version.fingerprint["format"] == SKETCH_FORMAT and sorted(version.fingerprint["tensors"]) == [
             "encoder.layer.0.weight", "encoder.layer.1.weight"]
     assert json.loads(result.stdout)["review"]["verdict"] == "changes_requested"  # the card's artifacts and digest are missing

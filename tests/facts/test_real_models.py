@@ -31,7 +31,8 @@ def test_minilm_directory(minilm_dir):
         "parameters": "sum of element counts over 104 tensors; integer buffers excluded: embeddings.position_ids"}
     weights = next(f for f in facts["files"] if f["path"] == "model.safetensors")
     assert weights == {"path": "model.safetensors", "size": 90_868_376,
-                       "sha256": hashlib.sha256((minilm_dir / "model.safetensors").read_bytes()).hexdigest()}
+                       "sha256": hashlib.sha256((minilm_dir / "model.safetensors").read_bytes()).hexdigest(),
+                       "bytes_read": 16 + 64 * 1024}  # the format check, then one 64 KiB block holding the whole header
     assert [f["path"] for f in facts["files"]][:3] == ["1_Pooling/config.json", "README.md", "config.json"]
     assert facts["metadata"]["safetensors"] == {"format": "pt"} and facts["metadata"]["sentence_transformers"] == ["Transformer", "Pooling", "Normalize"]
 
@@ -39,7 +40,7 @@ def test_minilm_directory(minilm_dir):
 def test_minilm_weights_file_alone_reads_its_sibling_config(minilm_dir):
     facts = extract_facts(minilm_dir / "model.safetensors", digest=False).to_dict()
     assert {key: facts[key] for key in MINILM} == MINILM
-    assert facts["files"] == [{"path": "model.safetensors", "size": 90_868_376, "sha256": None}]
+    assert facts["files"] == [{"path": "model.safetensors", "size": 90_868_376, "sha256": None, "bytes_read": 16 + 64 * 1024}]
 
 
 def test_smollm_gguf(smollm_gguf):

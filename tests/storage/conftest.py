@@ -84,6 +84,7 @@ class RangeServer:
         if not file.is_file() or not file.is_relative_to(self.folder):
             return NotFound()(environ, start_response)
         response = Response(wrap_file(environ, file.open("rb")), mimetype="application/octet-stream", direct_passthrough=True)
+        response.content_length = file.stat().st_size  # a 206 answer replaces it with the range's length
         response.make_conditional(request, accept_ranges=True, complete_length=file.stat().st_size)
         if request.headers.get("Range"):
             self.ranges.append(request.headers["Range"])

@@ -41,3 +41,29 @@ def test_weights_by_uri_are_checked_like_paths(s3, client, tokens, tmp_path):
     assert outside.status_code == 403 and "MODELLAKE_SERVER_ROOTS" in outside.json()["detail"]
     accepted = client.post("/models", json={"card": CARD, "weights": f"s3://{BUCKET}/tiny/model.safetensors"}, headers=bearer(tokens["submitter"]))
     assert accepted.status_code == 202, accepted.text
+
+
+def test_malformed_uris_are_bad_requests_naming_the_problem(s3, client, tokens):
+    for uri, problem in (("ftp://example.org/model.gguf", "ftp:// is not a scheme the lake reads model files over"),
+                         ("https://user:secret@example.org/model.gguf", "credentials in a URI are refused"),
+                         (f"s3://{BUCKET}/tiny/../../{OTHER_BUCKET}/secret/model.safetensors", "'..' or '.' path segments are refused")):
+        response = client.post("/models", json={"card": CARD | {"artifacts": [{"uri": uri, "format": "safetensors"}]}},
+                               headers=bearer(tokens["submitter"]))
+        assert response.status_code == 400 and problem in response.json()["detail"], response.text
+        assert "user:secret" not in response.text  # the credentials are not echoed back
+
+
+def test_a_dry_run_reads_weights_by_uri_only_under_the_prefixes(s3, client, tokens):
+    refused = client.post("/policies/dry-run", json={"card": CARD, "weights": f"s3://{OTHER_BUCKET}/secret/model.safetensors"},
+                          headers=bearer(tokens["reader"]))
+    assert refused.status_code == 403 and "MODELLAKE_ARTIFACT_URIS" in refused.json()["detail"], refused.text
+    read = client.post("/policies/dry-run", json={"card": CARD, "weights": f"s3://{BUCKET}/tiny/model.safetensors"},
+                       headers=bearer(tokens["reader"]))
+    assert read.status_code == 200, read.text
+    blind = client.post("/policies/dry-run", json={"card": CARD}, headers=bearer(tokens["reader"])).json()
+
+    def outcomes(review: dict) -> dict:
+        return {finding["rule_id"]: finding["outcome"] for finding in review["findings"]}
+
+    changed = {rule for rule, outcome in outcomes(read.json()).items() if outcomes(blind).get(rule) != outcome}
+    assert "security.no-unsafe-pickle" in changed  # the facts read from the bucket reached the rules (the scan of its files)

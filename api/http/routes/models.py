@@ -22,7 +22,7 @@ HTTP_CARD_SOURCE = "submitted-card.yaml"  # cards sent over HTTP have no file; f
 @dataclass
 class SubmitRequest:
     card: str | dict[str, Any]  # the card as YAML text, or as a JSON object
-    weights: str | None = None  # a model file or directory on the server (inside MODELLAKE_SERVER_ROOTS)
+    weights: str | None = None  # a model file or directory on the server (inside MODELLAKE_SERVER_ROOTS), or a URI under MODELLAKE_ARTIFACT_URIS
     rerun: bool = True  # re-run the card's harness-backed claims (as a job); false leaves them failing evaluations.rerun-required
 
 
@@ -35,14 +35,17 @@ def card_of(card: str | dict[str, Any]) -> Card:
 def submit_model(data: JSONBody[SubmitRequest], lake: LakeDep, config: ConfigDep, request: Request) -> Response[dict[str, Any]]:
     """Validate a card and store it as a new version; its files are read, and its harness-backed claims re-run, by evidence
     jobs (202 with the jobs while they run, 201 when there was nothing to read, 200 when identical content was already stored)."""
-    from engine.cards.artifacts import weights_path_for
+    from engine.cards.artifacts import listed_artifacts, weights_location_for
     from engine.evals.lake_datasets import lake_catalog
     from engine.governance.evidence import gather_evidence
     from engine.governance.submission import submit
+    from engine.storage import is_uri
 
     card = card_of(data.card)
-    weights = weights_path_for(card, data.weights)
-    evidence = gather_evidence(card, config.check_server_path(weights) if weights else None, rerun=data.rerun, defer=True,
+    for uri in filter(is_uri, listed_artifacts(card)):  # before anything is fetched: the server reads only its own stores
+        config.check_location(uri)
+    weights = weights_location_for(card, config.check_location(data.weights) if data.weights else None)
+    evidence = gather_evidence(card, config.check_location(weights) if weights else None, rerun=data.rerun, defer=True,
                                datasets=lake_catalog(lake), submitter=request.user.name)
     result = submit(lake, card, evidence, submitted_by=request.user.name)
     status = 200 if not result.created else 202 if result.pending else 201

@@ -15,7 +15,7 @@ from api.http.routes.models import card_of
 @dataclass
 class DryRunRequest:
     card: str | dict[str, Any]  # YAML text or a JSON object
-    weights: str | None = None  # facts are read from it (inside MODELLAKE_SERVER_ROOTS)
+    weights: str | None = None  # facts are read from it (inside MODELLAKE_SERVER_ROOTS, or a URI under MODELLAKE_ARTIFACT_URIS)
 
 
 @dataclass
@@ -43,7 +43,7 @@ def dry_run(data: JSONBody[DryRunRequest], config: ConfigDep, lake: LakeDep) -> 
     if data.weights:
         from engine.facts import extract_facts
 
-        facts = extract_facts(config.check_server_path(data.weights)).to_dict()
+        facts = extract_facts(config.check_location(data.weights)).to_dict()
     with lake.transaction() as session:
         waivers = stored_waivers(session)
     return review_card(card, facts, packs=load_policies(config.policies_dir), waivers=waivers).to_dict()
