@@ -61,9 +61,10 @@ def catalog_page(lake: Lake | None = None, *, filters: dict[str, str | None] | N
         raise UsageError(f"cannot filter the catalog on {', '.join(unknown)}; filters: {', '.join(CATALOG_FILTERS)}")
     conditions = [DOCS.c.is_latest] + [DOCS.c[key] == normalize_value(key, value) for key, value in (filters or {}).items() if value]
     if name_contains and name_contains.strip():
-        # ILIKE, not lower() LIKE: the trigram index on name serves ILIKE '%...%'
+        # the stored lower(name) with a plain LIKE, folded by Postgres' own lower() on both sides: no per-row case folding in
+        # the covering indexes' scans, and its trigram index serves a pattern that matches few names
         pattern = name_contains.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(DOCS.c.name.ilike(f"%{pattern}%", escape="\\"))
+        conditions.append(DOCS.c.name_folded.like(func.lower(f"%{pattern}%"), escape="\\"))
     lake = lake or open_lake()
     with lake.transaction() as session:
         rows, following, preceding = keyset_rows(session, _catalog_rows().where(*conditions), CATALOG_ORDER, limit=limit, after=after,
@@ -84,7 +85,9 @@ def _catalog_rows():
     other = VERSIONS.alias("other")
     versions = select(func.count()).select_from(other).where(other.c.model_id == VERSIONS.c.model_id).scalar_subquery()
     card = VERSIONS.c.card
-    return select(DOCS.c.name, DOCS.c.version_id, DOCS.c.version, VERSIONS.c.status, VERSIONS.c.created_at, versions.label("versions"),
+    # every search-document column read here is in the catalog indexes (the version string is the version row's), so a page
+    # is an index-only range of ix_search_catalog or of a filter's facet index, checked against further filters in the index
+    return select(DOCS.c.name, DOCS.c.version_id, VERSIONS.c.version, VERSIONS.c.status, VERSIONS.c.created_at, versions.label("versions"),
                   card["pipeline_tag"].astext.label("task"), card["domain"].astext.label("domain"), card["license"].astext.label("license"),
                   card[("owners", 0, "name")].astext.label("owner")).join(VERSIONS, VERSIONS.c.id == DOCS.c.version_id)
 

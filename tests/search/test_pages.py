@@ -78,6 +78,8 @@ def test_facet_counts_follow_the_filters(paged_lake):
     ({"task": "text-classification", "domain": "finance"}, None, ["acme/beta", "beta/epsilon"]),
     ({}, "ta/", ["beta/delta", "beta/epsilon", "zeta/omega"]),
     ({"license": "mit"}, "ALPHA", ["acme/alpha"]),
+    ({}, "%", []),  # LIKE's wildcards are matched as themselves: no name holds them
+    ({}, "_", []),
     ({"domain": "space"}, None, []),
 ])
 def test_catalog_filters(paged_lake, filters, contains, expected):

@@ -36,10 +36,12 @@ class SearchDocument(Base):
         Index("ix_search_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
         Index("ix_search_facets", "facets", postgresql_using="gin", postgresql_ops={"facets": "jsonb_path_ops"}),
         Index("ix_search_behaviour_hnsw", "behaviour", postgresql_using="hnsw", postgresql_ops={"behaviour": "vector_cosine_ops"}),
-        Index("ix_search_catalog", "name", "version_id", postgresql_include=list(CATALOG_FACETS), postgresql_where=text("is_latest")),
+        Index("ix_search_catalog", "name", "version_id", postgresql_include=[*CATALOG_FACETS, "name_folded"], postgresql_where=text("is_latest")),
         Index("ix_search_queue", "submitted_at", "version_id", postgresql_include=["verdict"], postgresql_where=text("awaiting_decision")),
-        *(Index(f"ix_search_catalog_{name}", name, postgresql_include=[f for f in CATALOG_FACETS if f != name], postgresql_where=text("is_latest"))
-          for name in CATALOG_FACETS),
+        *(Index(f"ix_search_catalog_{name}", name, "name", "version_id", postgresql_include=[*(f for f in CATALOG_FACETS if f != name), "name_folded"],
+                postgresql_where=text("is_latest")) for name in CATALOG_FACETS),
+        Index("ix_search_catalog_name_trgm", "name_folded", postgresql_using="gin", postgresql_ops={"name_folded": "gin_trgm_ops"},
+              postgresql_where=text("is_latest")),
         Index("ix_search_updated_at", "updated_at"),  # the vocabulary cache's freshness check: max(updated_at)
     )
 
@@ -59,6 +61,7 @@ class SearchDocument(Base):
     domain = mapped_column(Text, Computed(CATALOG_FACETS["domain"], persisted=True))
     license = mapped_column(Text, Computed(CATALOG_FACETS["license"], persisted=True))
     owner = mapped_column(Text, Computed(CATALOG_FACETS["owner"], persisted=True))
+    name_folded = mapped_column(Text, Computed("lower(name)", persisted=True))  # the catalog's name search: LIKE, no per-row folding
     verdict: Mapped[str | None] = mapped_column(Text)  # the latest automated verdict
     awaiting_decision: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())  # no human has decided yet
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
