@@ -9,13 +9,13 @@ facet indexes did not hold the name the page is ordered by). So:
 - each facet index is keyed (facet, name, version_id): a page filtered on a facet is an ordered range of it, and
   further filters are checked inside the index, never on the heap.
 
-Revision ID: 0008_catalog_search
+Revision ID: 0009_catalog_search
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_catalog_search"
-down_revision = "0007_eval_datasets"
+revision = "0009_catalog_search"
+down_revision = "0008_search_findings"
 branch_labels = None
 depends_on = None
 
