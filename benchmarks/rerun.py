@@ -23,7 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "engine" / "evals" / "data"
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # examples.derive_family builds the classifier with its own head, run as `python benchmarks/rerun.py`
+DATA = REPO / "engine" / "evals" / "data"
 TINY_OPENCLIP = {"model_cfg": {"embed_dim": 64, "vision_cfg": {"image_size": 64, "layers": 2, "width": 64, "patch_size": 16, "head_width": 32},
                                "text_cfg": {"context_length": 32, "vocab_size": 49408, "width": 64, "heads": 2, "layers": 2}}}
 
