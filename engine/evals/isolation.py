@@ -18,6 +18,7 @@ import time
 from typing import Callable
 
 from engine.evals.harness import HarnessTask
+from engine.processes import kill_group
 
 DEFAULT_TIMEOUT_S = 900.0
 DEFAULT_MEMORY_LIMIT = 16 << 30  # torch and tokenizers reserve far more address space than they touch
@@ -42,12 +43,12 @@ def run_isolated(target: str, task: HarnessTask, *, timeout: float = DEFAULT_TIM
         threading.Thread(target=_read_events, args=(process.stdout, events), daemon=True).start()
         outcome = _await_outcome(events, time.monotonic() + timeout, on_progress)
         if outcome is None:
-            _kill_group(process)
+            kill_group(process)
             return {"event": "error", "reason": f"timed out after {timeout:g} s (process killed)"}
         try:
             process.wait(timeout=EXIT_GRACE_S)
         except subprocess.TimeoutExpired:  # a result was sent but the process lingers (stuck threads)
-            _kill_group(process)
+            kill_group(process)
         if outcome["event"] == "eof":
             stderr.seek(0)
             return {"event": "error", "reason": _crash_reason(process.returncode, stderr.read()[-STDERR_TAIL_CHARS:])}
@@ -84,14 +85,6 @@ def _await_outcome(events: queue.Queue, deadline: float, on_progress: OnProgress
             return event
         if on_progress is not None:
             on_progress(event["done"], event["total"])
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
 
 
 def _crash_reason(returncode: int, stderr_tail: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.errors import ModelLakeError
+from engine.processes import kill_group
 
 STDERR_TAIL_CHARS = 2000
 PARENT_CHECK_S = 0.5
@@ -47,10 +47,10 @@ def run_limited(module: str, request: dict, timeout: float) -> dict:
         try:
             output, _ = process.communicate(json.dumps(request), timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(process)
+            kill_group(process)
             raise JobTimedOut(f"{module} ran past its {timeout:g} s time limit and was killed") from None
         except BaseException:  # the worker is stopping: its child must not outlive the job
-            _kill_group(process)
+            kill_group(process)
             raise
         stderr.seek(0)
         tail = stderr.read()[-STDERR_TAIL_CHARS:]
@@ -85,11 +85,3 @@ def serve_child(handle: Callable[[dict], dict]) -> None:
         answer = {"error": f"{type(error).__name__}: {error}", "input": False}
     protocol.write(json.dumps(answer, default=str) + "\n")
     protocol.close()
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
