@@ -13,7 +13,6 @@ Usage: python benchmarks/catalog_counts.py [--docs 100000] [--requests 40]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import random
 import statistics
@@ -29,7 +28,7 @@ from sqlalchemy import text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.search import DOMAINS, LICENSES, TASKS, synthetic_rows  # noqa: E402
+from benchmarks.search import DOMAINS, LICENSES, TASKS, copy_documents, synthetic_rows  # noqa: E402
 from engine.catalog import catalog_page  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.store.database import open_lake  # noqa: E402
@@ -60,18 +59,7 @@ def load(lake, count: int) -> None:
             started = time.perf_counter()
             cursor.execute("DROP INDEX ix_search_embedding_hnsw")
             cursor.execute("ALTER TABLE search_documents DISABLE TRIGGER search_documents_count")
-            with cursor.copy("COPY models (id, name) FROM STDIN") as copy:
-                for row in models:
-                    copy.write_row(row)
-            with cursor.copy("COPY model_versions (id, model_id, version, seq, card, card_text, card_digest, source, status) FROM STDIN") as copy:
-                for row in versions:
-                    copy.write_row(row)
-            submitted = dt.datetime.now(dt.timezone.utc)
-            with cursor.copy("COPY search_documents (version_id, name, version, body, embedding, facets, is_latest, submitted_at) "
-                             "FROM STDIN WITH (FORMAT BINARY)") as copy:
-                copy.set_types(["int8", "text", "text", "text", "vector", "jsonb", "bool", "timestamptz"])
-                for row in documents:
-                    copy.write_row((*row, submitted))
+            copy_documents(cursor, models, versions, documents)
             cursor.execute("DELETE FROM list_counts")
             cursor.execute(counts_fill())
             cursor.execute("ALTER TABLE search_documents ENABLE TRIGGER search_documents_count")
@@ -97,19 +85,9 @@ def workloads(rng: random.Random) -> dict[str, callable]:
 
 def explain(lake, label: str, call) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of each statement one call makes (the page, then its counts)."""
-    from sqlalchemy import event
+    from benchmarks.catalog import captured_statements
 
-    statements = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
-
-    event.listen(lake.engine, "before_cursor_execute", capture)
-    try:
-        call(lake)
-    finally:
-        event.remove(lake.engine, "before_cursor_execute", capture)
+    statements = captured_statements(lake, lambda: call(lake))
     raw = lake.engine.raw_connection()
     try:
         for statement, parameters in statements:

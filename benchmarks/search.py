@@ -128,18 +128,7 @@ def load(lake, count: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DROP INDEX ix_search_embedding_hnsw")
             started = time.perf_counter()
-            with cursor.copy("COPY models (id, name) FROM STDIN") as copy:
-                for row in models:
-                    copy.write_row(row)
-            with cursor.copy("COPY model_versions (id, model_id, version, seq, card, card_text, card_digest, source, status) FROM STDIN") as copy:
-                for row in versions:
-                    copy.write_row(row)
-            submitted = dt.datetime.now(dt.timezone.utc)
-            with cursor.copy("COPY search_documents (version_id, name, version, body, embedding, facets, is_latest, submitted_at) "
-                             "FROM STDIN WITH (FORMAT BINARY)") as copy:
-                copy.set_types(["int8", "text", "text", "text", "vector", "jsonb", "bool", "timestamptz"])
-                for row in documents:
-                    copy.write_row((*row, submitted))
+            copy_documents(cursor, models, versions, documents)
             console.print(f"COPY of {len(models):,} models, {count:,} versions and documents: {time.perf_counter() - started:.1f}s")
             started = time.perf_counter()
             cursor.execute("SET maintenance_work_mem = '1GB'")
@@ -189,6 +178,22 @@ def nearest_ids(lake, vector: list[float], filters: list[dict], exact: bool, ef_
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
+
+
+def copy_documents(cursor, models, versions, documents) -> None:
+    """COPY synthetic models, versions and search documents (binary, with embeddings) in one transaction's cursor."""
+    with cursor.copy("COPY models (id, name) FROM STDIN") as copy:
+        for row in models:
+            copy.write_row(row)
+    with cursor.copy("COPY model_versions (id, model_id, version, seq, card, card_text, card_digest, source, status) FROM STDIN") as copy:
+        for row in versions:
+            copy.write_row(row)
+    submitted = dt.datetime.now(dt.timezone.utc)
+    with cursor.copy("COPY search_documents (version_id, name, version, body, embedding, facets, is_latest, submitted_at) "
+                     "FROM STDIN WITH (FORMAT BINARY)") as copy:
+        copy.set_types(["int8", "text", "text", "text", "vector", "jsonb", "bool", "timestamptz"])
+        for row in documents:
+            copy.write_row((*row, submitted))
 
 
 def main() -> None:
